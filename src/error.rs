@@ -1,0 +1,46 @@
+//! The library's one error type. Each variant says what went wrong in words a user can act
+//! on; binaries add context with `anyhow` and print the chain with `{:#}`.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the config file {path} is not valid: {message}. Fix or delete the file; defaults apply to anything it leaves out")]
+    Config { path: PathBuf, message: String },
+
+    #[error("the rules file {path} is not valid: {message}. Fix it, or move it away to use the built-in rules")]
+    Rules { path: PathBuf, message: String },
+
+    #[error("the database {path} is not a Mast database or is damaged ({message}). It was left untouched; restore it from a backup or move it away to start afresh")]
+    CorruptDatabase { path: PathBuf, message: String },
+
+    #[error("the database {path} was written by a newer Mast (schema {found}, this one knows up to {known}). It was left untouched; upgrade Mast to read it")]
+    NewerDatabase { path: PathBuf, found: i64, known: i64 },
+
+    #[error("the database {path} is locked by another program. Close whatever holds it and try again")]
+    DatabaseLocked { path: PathBuf },
+
+    #[error("`mast track` is already running for {dir} (pid {pid}). Stop it first (kill {pid}) or use a different data dir")]
+    AlreadyTracking { dir: PathBuf, pid: u32 },
+
+    #[error("cannot use {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+}

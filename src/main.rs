@@ -1,1 +1,134 @@
-fn main() {}
+//! The `mast` command line: parses arguments, calls the library, prints. No domain logic
+//! lives here; see `src/lib.rs` for that.
+
+use anyhow::{bail, Result};
+use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cli;
+
+/// Mast logs, on this machine only, the time you spend in social apps and sites, and shows
+/// it beside the goals you set.
+#[derive(Parser, Debug)]
+#[command(name = "mast", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// Use the demo data (made by `mast demo`) instead of your own.
+    #[arg(long, global = true)]
+    demo: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Track the window in front until stopped (Ctrl-C or SIGTERM).
+    Track,
+    /// Whether tracking runs, what is in front, and today's minutes on tracked platforms.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Minutes per platform and category, sessions and checks, per local day.
+    Report(cli::report::ReportArgs),
+    /// The recorded spans, newest last.
+    Log(LogArgs),
+    /// Fill a separate demo data dir with realistic synthetic usage (never your own data).
+    Demo {
+        /// How many days of usage, ending today.
+        #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..=3660))]
+        days: u32,
+        /// Replace demo data that is already there.
+        #[arg(long)]
+        force: bool,
+        /// The benchmark workload instead: 525,600 spans of 20 s over 365 days.
+        #[arg(long, hide = true)]
+        heavy_year: bool,
+    },
+    /// Inspect the rules that recognise social apps and sites.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Where Mast keeps its data and settings.
+    Paths,
+}
+
+#[derive(Args, Debug)]
+struct LogArgs {
+    /// Show the spans of this local day (YYYY-MM-DD, today, yesterday).
+    #[arg(long, conflicts_with = "last")]
+    day: Option<String>,
+    /// Show the last N spans.
+    #[arg(long, default_value_t = 20)]
+    last: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// Say which platform a window would count as, by which rule, and why.
+    Test {
+        /// The window's app id (WM_CLASS class), e.g. firefox.
+        #[arg(long)]
+        app: String,
+        /// The window's title as the desktop shows it.
+        #[arg(long)]
+        title: String,
+        /// The executable's name, if it differs from the app id.
+        #[arg(long)]
+        exe: Option<String>,
+        /// The page address, when known.
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the platforms the rules recognise.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli::init_logging(matches!(cli.command, Command::Track));
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mast: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let env = cli::Env::load(cli.demo)?;
+    match cli.command {
+        Command::Track => {
+            if cli.demo {
+                bail!("the demo data is not tracked; run `mast track` without --demo");
+            }
+            cli::track::run(&env)?;
+        }
+        Command::Status { json } => cli::status::run(&env, json)?,
+        Command::Report(args) => cli::report::run(&env, &args)?,
+        Command::Log(args) => cli::log::run(&env, args.day.as_deref(), args.last, args.json)?,
+        Command::Demo { days, force, heavy_year } => cli::demo::run(&env, days, force, heavy_year)?,
+        Command::Rules { command } => match command {
+            RulesCommand::Test { app, title, exe, url, json } => {
+                cli::rules::test(&env, &app, exe.as_deref(), &title, url.as_deref(), json)?
+            }
+            RulesCommand::List { json } => cli::rules::list(&env, json)?,
+        },
+        Command::Paths => {
+            println!("data:   {}", env.paths.data_dir.display());
+            println!("db:     {}", env.paths.db().display());
+            println!("config: {}", env.paths.config_file().display());
+            println!("rules:  {}", env.paths.rules_file().display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

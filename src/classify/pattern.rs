@@ -1,0 +1,225 @@
+//! The two pattern languages of the rules file, compiled once and matched without
+//! allocating: whole-title globs (`* - YouTube`) and url patterns (`youtube.com/shorts/`).
+//! Parsing the rules file and deciding which pattern wins live elsewhere.
+
+/// A whole-title glob: `*` matches any non-empty run of characters, everything else
+/// matches itself, case-sensitively. There is no escape: titles that need a literal `*`
+/// are not worth the complexity.
+///
+/// Stored as the literal before the first `*`, the literals between stars, and the
+/// literal after the last `*`, so that the common `* - Site` shape is a single
+/// `ends_with`.
+#[derive(Clone, Debug)]
+pub(super) struct Glob {
+    prefix: Box<str>,
+    middles: Box<[Box<str>]>,
+    suffix: Box<str>,
+    /// 0 for an exact title.
+    stars: usize,
+    /// The fewest bytes a matching title can have; rejects short titles cheaply.
+    min_len: usize,
+}
+
+impl Glob {
+    /// Compiles a pattern the validator has accepted (non-empty, not only stars).
+    /// Runs of `*` collapse into one: `**` would otherwise silently mean "two or more".
+    pub(super) fn new(pattern: &str) -> Glob {
+        let mut parts: Vec<&str> = pattern.split('*').collect();
+        if parts.len() == 1 {
+            return Glob {
+                prefix: pattern.into(),
+                middles: Box::new([]),
+                suffix: "".into(),
+                stars: 0,
+                min_len: pattern.len(),
+            };
+        }
+        let prefix = parts.remove(0);
+        let suffix = parts.pop().unwrap_or("");
+        let middles: Vec<Box<str>> = parts.into_iter().filter(|m| !m.is_empty()).map(Into::into).collect();
+        let stars = middles.len() + 1;
+        let min_len = prefix.len() + suffix.len() + middles.iter().map(|m| m.len()).sum::<usize>() + stars;
+        Glob { prefix: prefix.into(), middles: middles.into(), suffix: suffix.into(), stars, min_len }
+    }
+
+    pub(super) fn matches(&self, title: &str) -> bool {
+        if self.stars == 0 {
+            return title == &*self.prefix;
+        }
+        if title.len() < self.min_len || !title.ends_with(&*self.suffix) || !title.starts_with(&*self.prefix) {
+            return false;
+        }
+        let end = title.len() - self.suffix.len();
+        let mut pos = self.prefix.len();
+        // Leftmost matching is optimal here: each star needs at least one character, and
+        // ending a literal as early as possible leaves the most room for what follows.
+        for middle in self.middles.iter() {
+            pos = match next_char_end(title, pos, end) {
+                Some(p) => p,
+                None => return false,
+            };
+            match title[pos..end].find(&**middle) {
+                Some(i) => pos += i + middle.len(),
+                None => return false,
+            }
+        }
+        pos < end
+    }
+}
+
+/// The byte offset just past the character at `pos`, if that character ends before `end`.
+fn next_char_end(s: &str, pos: usize, end: usize) -> Option<usize> {
+    let c = s[pos..end].chars().next()?;
+    Some(pos + c.len_utf8())
+}
+
+/// A url pattern: a domain, optionally followed by a path prefix (`youtube.com/shorts/`).
+/// The domain matches itself and its subdomains only (`www.instagram.com` but never
+/// `notinstagram.com`); the path prefix is compared case-sensitively, as servers do.
+#[derive(Clone, Debug)]
+pub(super) struct UrlPattern {
+    domain: Box<str>,
+    path: Box<str>,
+}
+
+impl UrlPattern {
+    pub(super) fn new(pattern: &str) -> UrlPattern {
+        let (domain, path) = match pattern.find('/') {
+            Some(i) => pattern.split_at(i),
+            None => (pattern, ""),
+        };
+        UrlPattern { domain: domain.to_ascii_lowercase().into(), path: path.into() }
+    }
+
+    pub(super) fn matches(&self, url: &ParsedUrl<'_>) -> bool {
+        let host = &*url.host;
+        let domain_ok = host == &*self.domain
+            || (host.len() > self.domain.len()
+                && host.ends_with(&*self.domain)
+                && host.as_bytes()[host.len() - self.domain.len() - 1] == b'.');
+        domain_ok && url.path.starts_with(&*self.path)
+    }
+}
+
+/// The parts of a url the rules look at.
+#[derive(Debug)]
+pub(super) struct ParsedUrl<'a> {
+    /// Lowercased, without port, user info or a trailing dot.
+    pub host: std::borrow::Cow<'a, str>,
+    /// From the first `/` after the host; empty when the url has no path.
+    pub path: &'a str,
+}
+
+/// Splits a url into host and path without a url crate: the rules only need these two,
+/// and a url that does not parse simply matches nothing. Urls without a scheme
+/// (`youtube.com/shorts/x`, as some imports store them) are accepted too.
+pub(super) fn parse_url(url: &str) -> Option<ParsedUrl<'_>> {
+    let url = url.trim();
+    let rest = match url.find("://") {
+        Some(i) => &url[i + 3..],
+        // `about:blank`, `mailto:…`: no host to match.
+        None if url.contains(':') && !url.contains('.') => return None,
+        None => url,
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let path = if tail.starts_with('/') { tail } else { "" };
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if host_port.starts_with('[') {
+        // An IPv6 literal: keep it whole; no rule names one, so it matches nothing.
+        host_port
+    } else {
+        host_port.split(':').next().unwrap_or(host_port)
+    };
+    let host = host.trim_end_matches('.');
+    if host.is_empty() {
+        return None;
+    }
+    let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(host)
+    };
+    Some(ParsedUrl { host, path })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(p: &str, t: &str) -> bool {
+        Glob::new(p).matches(t)
+    }
+
+    #[test]
+    fn exact_patterns_match_only_the_whole_title() {
+        assert!(g("YouTube", "YouTube"));
+        assert!(!g("YouTube", "YouTube Music"));
+        assert!(!g("YouTube", "youtube"));
+    }
+
+    #[test]
+    fn a_star_matches_a_non_empty_run() {
+        assert!(g("* - YouTube", "a - YouTube"));
+        assert!(!g("* - YouTube", " - YouTube"));
+        assert!(g("Instagram • *", "Instagram • Chats"));
+        assert!(!g("Instagram • *", "Instagram • "));
+        assert!(g("* : r/*", "Borrow checker help : r/rust"));
+        assert!(!g("* : r/*", " : r/rust"));
+        assert!(!g("* : r/*", "title : r/"));
+        assert!(g("r/* on Reddit: *", "r/rust on Reddit: Help"));
+        assert!(g("* on X: \"*\"", "Someone on X: \"hi\""));
+        assert!(!g("* on X: \"*\"", "Someone on X: \"\""));
+    }
+
+    #[test]
+    fn middles_are_found_leftmost_with_room_for_later_stars() {
+        assert!(g("*a*b*", "xaybz"));
+        assert!(g("*a*a*", "xaaaz"));
+        assert!(!g("*a*a*", "xaaz"));
+        assert!(g("*ab*", "abab!"));
+        assert!(!g("*ab*", "ab"));
+    }
+
+    #[test]
+    fn stars_respect_multibyte_characters() {
+        assert!(g("* • Instagram", "é • Instagram"));
+        assert!(g("*•*", "é•é"));
+        assert!(!g("*•*", "•é"));
+        assert!(g("* — Bluesky", "日本 — Bluesky"));
+    }
+
+    #[test]
+    fn repeated_stars_collapse() {
+        assert!(g("** - YouTube", "a - YouTube"));
+    }
+
+    #[test]
+    fn urls_split_into_host_and_path() {
+        let u = parse_url("https://User@WWW.YouTube.com:443/shorts/abc?x=1").unwrap();
+        assert_eq!(u.host, "www.youtube.com");
+        assert_eq!(u.path, "/shorts/abc?x=1");
+        let u = parse_url("youtube.com/shorts/abc").unwrap();
+        assert_eq!((&*u.host, u.path), ("youtube.com", "/shorts/abc"));
+        let u = parse_url("https://youtube.com?x").unwrap();
+        assert_eq!((&*u.host, u.path), ("youtube.com", ""));
+        assert!(parse_url("about:blank").is_none());
+        assert!(parse_url("file:///home/me/x.html").is_none());
+        assert_eq!(parse_url("https://www.reddit.com./r/rust").unwrap().host, "www.reddit.com");
+    }
+
+    #[test]
+    fn url_domains_match_subdomains_but_not_lookalikes() {
+        let p = UrlPattern::new("instagram.com");
+        let m = |u: &str| p.matches(&parse_url(u).unwrap());
+        assert!(m("https://instagram.com/"));
+        assert!(m("https://www.instagram.com/p/x"));
+        assert!(!m("https://notinstagram.com/"));
+        assert!(!m("https://instagram.com.evil.example/"));
+        let shorts = UrlPattern::new("YouTube.com/shorts/");
+        let m = |u: &str| shorts.matches(&parse_url(u).unwrap());
+        assert!(m("https://m.youtube.com/shorts/abc"));
+        assert!(!m("https://www.youtube.com/watch?v=abc"));
+        assert!(!m("https://www.youtube.com/SHORTS/abc"));
+    }
+}

@@ -1,0 +1,49 @@
+//! `mast demo`: realistic synthetic usage in the demo data dir, so a new user sees reports
+//! at once. It writes only under the demo directories, never the user's own.
+
+use super::{now_ms, Env};
+use anyhow::{bail, Result};
+use mast::store::Store;
+
+pub fn run(env: &Env, days: u32, force: bool, heavy_year: bool) -> Result<()> {
+    // `--demo` or not, the demo lives in the demo dirs derived from the real ones.
+    let paths = if env.paths.data_dir.to_string_lossy().ends_with("-demo") {
+        env.paths.clone()
+    } else {
+        env.paths.demo()
+    };
+    let db = paths.db();
+    if db.exists() {
+        if !force {
+            bail!("demo data already exists in {}; add --force to replace it", paths.data_dir.display());
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", p.display()))?;
+            }
+        }
+    }
+    let now = now_ms();
+    let offset = mast::localday::offset_at(now);
+    let today = mast::localday::local_day(now, offset, env.settings.day_start_hour);
+    let mut store = Store::open(&db)?;
+    let classifier = env.classifier();
+    store.sync_classification(&classifier)?;
+    let (n, days) = if heavy_year {
+        (store.insert_observed(mast::demo::heavy_year(today, offset), &classifier)?, 365)
+    } else {
+        // Today's demo usage ends now: a report never shows time from the future.
+        let spans = mast::demo::realistic(days, today, offset, 0x6d61_7374)
+            .take_while(|s| s.start_ms < now)
+            .map(|mut s| {
+                s.end_ms = s.end_ms.min(now);
+                s
+            });
+        (store.insert_observed(spans, &classifier)?, days)
+    };
+    println!("Wrote {n} spans over {days} days of demo usage to {}.", paths.data_dir.display());
+    println!("Try: mast --demo report --week");
+    println!("     mast --demo report --day yesterday");
+    Ok(())
+}

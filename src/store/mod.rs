@@ -1,0 +1,244 @@
+//! The store: one SQLite file in the data dir. This module owns opening it safely (pragmas,
+//! migrations, refusing foreign, damaged or newer files) and the error mapping; writing and
+//! reading spans, classification upkeep and reports live in the submodules.
+//!
+//! The tracker is the only writer of spans; readers open their own connections and WAL
+//! keeps them from blocking it.
+
+use crate::{Error, Result};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub mod migrate;
+mod reclassify;
+mod report;
+mod spans;
+
+pub use reclassify::Classifier;
+pub use spans::SpanRow;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Window ids by stored window, so that a span write costs no lookup query.
+    windows: HashMap<crate::model::StoredWindow, i64>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// A file that is not a Mast database, is damaged, or comes from a newer Mast is refused
+    /// and left exactly as it was.
+    #[tracing::instrument(skip_all, err, fields(path = %path.display()))]
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::paths::create_private_dir(dir)?;
+        }
+        create_private_file(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, e))?;
+        Store::init(conn, path).map_err(|e| match e {
+            Error::Sqlite(e) => map_err(path, e),
+            other => other,
+        })
+    }
+
+    /// An in-memory store for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::init(Connection::open_in_memory()?, Path::new(":memory:"))
+    }
+
+    fn init(mut conn: Connection, path: &Path) -> Result<Store> {
+        // Readers (CLI, app) wait up to 5 s for the tracker's short write transactions
+        // instead of failing at once.
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let version = migrate::user_version(&conn)?;
+        if version > migrate::latest() {
+            return Err(Error::NewerDatabase {
+                path: path.to_owned(),
+                found: version,
+                known: migrate::latest(),
+            });
+        }
+        if version == 0 {
+            let tables: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            if tables > 0 {
+                return Err(Error::CorruptDatabase {
+                    path: path.to_owned(),
+                    message: "it holds tables that Mast did not create".into(),
+                });
+            }
+        }
+        // WAL: the tracker writes while the app and CLI read, and a crash mid-write cannot
+        // damage committed data.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if path != Path::new(":memory:") && !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(%mode, "could not switch the database to WAL");
+        }
+        // NORMAL in WAL mode: a commit survives a crash of Mast (kill -9); only a power cut
+        // can lose the last few seconds, and never corrupts. FULL would fsync every 5 s for
+        // the life of the tracker, which costs battery for no gain a user would notice.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // The schema's references are real; let SQLite hold us to them.
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // Titles dropped by a stricter policy are overwritten on disk, not just unlinked.
+        conn.pragma_update(None, "secure_delete", true)?;
+        migrate::apply(&mut conn, version)?;
+        Ok(Store { conn, path: path.to_owned(), windows: HashMap::new() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: "ok" or the problems SQLite found.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Wraps a rusqlite error with what the user can do about it.
+    pub(crate) fn err(&self, e: rusqlite::Error) -> Error {
+        map_err(&self.path, e)
+    }
+}
+
+/// Turns SQLite's codes into errors that say what to do.
+pub(crate) fn map_err(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            Error::CorruptDatabase { path: path.to_owned(), message: e.to_string() }
+        }
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            Error::DatabaseLocked { path: path.to_owned() }
+        }
+        Some(ErrorCode::DiskFull) => Error::Invalid(format!(
+            "the disk holding {} is full; free some space. Nothing stored was lost",
+            path.display()
+        )),
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            Error::Invalid(format!(
+                "cannot write {} ({e}); check that the file and its folder are yours and writable",
+                path.display()
+            ))
+        }
+        _ => Error::Sqlite(e),
+    }
+}
+
+/// Creates the database file with mode 0600 before SQLite does, so it is never readable by
+/// others even for a moment; SQLite gives its -wal and -shm files the same mode.
+fn create_private_file(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_file_is_refused_and_left_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("mast.db");
+        let garbage = b"this is not a database, it is somebody's notes\n".repeat(100);
+        std::fs::write(&path, &garbage).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+        assert!(err.to_string().contains("left untouched"));
+        assert_eq!(std::fs::read(&path).unwrap(), garbage);
+    }
+
+    #[test]
+    fn newer_schema_is_refused_and_left_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("mast.db");
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, Error::NewerDatabase { found: 99, .. }), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn foreign_database_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("mast.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE recipes (name TEXT)").unwrap();
+        drop(conn);
+        let err = Store::open(&path).unwrap_err();
+        assert!(err.to_string().contains("did not create"), "{err}");
+    }
+
+    #[test]
+    fn locked_database_says_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("mast.db");
+        drop(Store::open(&path).unwrap());
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;").unwrap();
+        let mut conn = Connection::open(&path).unwrap();
+        conn.busy_timeout(Duration::from_millis(50)).unwrap();
+        let e = conn.query_row("SELECT count(*) FROM spans", [], |r| r.get::<_, i64>(0)).unwrap_err();
+        assert!(matches!(map_err(&path, e), Error::DatabaseLocked { .. }));
+        let _ = &mut conn;
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn database_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("data").join("mast.db");
+        drop(Store::open(&path).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let dir_mode = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(dir_mode, 0o700);
+    }
+}

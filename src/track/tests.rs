@@ -1,0 +1,125 @@
+use super::*;
+use crate::classify::Rules;
+use crate::model::{Observation, StoredWindow};
+use crate::sensor::fake::observation;
+use crate::settings::{Settings, TitlePolicy};
+use crate::store::Classifier;
+use crate::tracker::TrackerConfig;
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex};
+
+/// Each call is one second later.
+struct StepClock(Cell<Millis>);
+
+impl Clock for StepClock {
+    fn now_ms(&self) -> Millis {
+        let t = self.0.get();
+        self.0.set(t + 1000);
+        t
+    }
+    fn offset_min(&self, _at: Millis) -> i32 {
+        60
+    }
+}
+
+type Steps = Arc<Mutex<VecDeque<Option<Observation>>>>;
+
+/// Plays a script shared with the test (`None` = the desktop went away); asks the runner
+/// to stop when the script runs out.
+struct Script {
+    steps: Steps,
+    stop: Sender<()>,
+}
+
+impl Sensor for Script {
+    fn observe(&mut self) -> std::result::Result<Observation, SensorError> {
+        let mut steps = self.steps.lock().unwrap();
+        let step = steps.pop_front();
+        if steps.is_empty() {
+            let _ = self.stop.send(());
+        }
+        match step {
+            Some(Some(obs)) => Ok(obs),
+            Some(None) => Err(SensorError::Lost("X server went away".into())),
+            None => Ok(Observation::default()),
+        }
+    }
+}
+
+fn setup() -> (Store, Tracker) {
+    let settings = Settings { poll_interval_ms: 100, title_policy: TitlePolicy::All, ..Settings::default() };
+    let classifier = Classifier { rules: Rules::builtin(), policy: TitlePolicy::All };
+    let tracker = Tracker::new(TrackerConfig::from_settings(&settings), classifier, &settings);
+    (Store::open_in_memory().unwrap(), tracker)
+}
+
+fn polls(n: usize, app: &str) -> Vec<Option<Observation>> {
+    vec![Some(observation(Some((app, app)), 0)); n]
+}
+
+fn run_script(store: &mut Store, tracker: &mut Tracker, steps: Vec<Option<Observation>>) -> (Summary, usize) {
+    let steps: Steps = Arc::new(Mutex::new(steps.into()));
+    let (tx, rx) = channel();
+    let clock = StepClock(Cell::new(1_000_000));
+    let connects = Cell::new(0);
+    let summary = run(
+        store,
+        tracker,
+        || {
+            connects.set(connects.get() + 1);
+            Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>)
+        },
+        || None,
+        &clock,
+        &rx,
+    )
+    .unwrap();
+    (summary, connects.get())
+}
+
+#[test]
+fn run_stores_spans_and_flushes_on_stop() {
+    let (mut store, mut tracker) = setup();
+    let (summary, _) = run_script(&mut store, &mut tracker, [polls(5, "a"), polls(4, "b")].concat());
+    assert_eq!(summary.polls, 9);
+    let spans = store.spans(0, Millis::MAX, 10).unwrap();
+    let got: Vec<(&str, i64)> = spans.iter().map(|s| (s.app.as_str(), s.end_ms - s.start_ms)).collect();
+    // a: polls at 0..4 s, ends when b is seen at 5 s; b: 5..8 s, flushed on stop.
+    assert_eq!(got, vec![("a", 5_000), ("b", 3_000)]);
+}
+
+#[test]
+fn a_lost_desktop_ends_the_span_and_tracking_resumes_after_reconnecting() {
+    let (mut store, mut tracker) = setup();
+    let (_, connects) = run_script(&mut store, &mut tracker, [polls(4, "a"), vec![None], polls(3, "a")].concat());
+    assert_eq!(connects, 2);
+    let spans = store.spans(0, Millis::MAX, 10).unwrap();
+    assert_eq!(spans.len(), 2);
+    assert_eq!(spans[0].end_ms - spans[0].start_ms, 3_000, "ends at the last good poll");
+}
+
+#[test]
+fn a_full_disk_keeps_spans_in_memory_until_writing_works_again() {
+    let mut store = Store::open_in_memory().unwrap();
+    let pages: i64 = store.conn().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    // SQLite answers SQLITE_FULL once the file would grow past max_page_count.
+    store.conn().pragma_update(None, "max_page_count", pages).unwrap();
+    let span = Span {
+        start_ms: 1_000,
+        end_ms: 9_000,
+        utc_offset_min: 0,
+        window: StoredWindow { app: "xterm".into(), title: Some("t".repeat(20_000)), ..StoredWindow::default() },
+    };
+    let mut w = Writer { pending: vec![span], ..Writer::default() };
+    let mut summary = Summary::default();
+    w.flush(&mut store, None, 9_000, &mut summary);
+    assert_eq!(summary.failed_writes, 1);
+    assert_eq!(w.pending.len(), 1, "kept for the next try");
+    assert!(w.last_error.as_deref().unwrap().contains("full"), "{:?}", w.last_error);
+    store.conn().pragma_update(None, "max_page_count", 1_000_000).unwrap();
+    w.flush(&mut store, None, 14_000, &mut summary);
+    assert!(w.pending.is_empty());
+    assert_eq!(store.total_ms().unwrap(), 8_000);
+}

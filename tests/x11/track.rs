@@ -1,0 +1,364 @@
+//! The real `mast track` on a real X server: a script switches focus, renames and idles, and
+//! the spans Mast stored are held against the script's ground truth, measured with the same
+//! clock. A switch is seen at the next poll, so each boundary may be off by one poll
+//! interval, plus a little for scheduling on a loaded machine.
+
+use super::desktop::{self, Desktop};
+use crate::util::Sandbox;
+use serde_json::Value;
+use std::fs::File;
+use std::process::{Child, ExitStatus, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const POLL_MS: i64 = 1000;
+/// One poll, plus slack for process start-up and X latency under a parallel test run.
+const TOLERANCE_MS: i64 = POLL_MS + 350;
+/// What `kill -9` may lose: the tracker commits the open span at least every 5 s.
+const FLUSH_MS: i64 = 5000;
+
+fn config(afk_threshold_secs: u32) -> String {
+    format!("title_policy = \"all\"\npoll_interval_ms = {POLL_MS}\nafk_threshold_secs = {afk_threshold_secs}\n")
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+fn sleep_ms(ms: u64) {
+    std::thread::sleep(Duration::from_millis(ms));
+}
+
+/// A running `mast track`, killed and reaped on drop if the test did not stop it.
+struct Tracking {
+    child: Child,
+    log: std::path::PathBuf,
+    /// When it was started: the ground truth's first instant.
+    started_ms: i64,
+}
+
+impl Tracking {
+    fn start(d: &Desktop, s: &Sandbox) -> Tracking {
+        let log = s.dir.path().join("track.log");
+        let started_ms = now_ms();
+        let child = s
+            .command()
+            .arg("track")
+            .env("DISPLAY", &d.display)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(File::create(&log).unwrap())
+            .spawn()
+            .expect("spawn mast track");
+        Tracking { child, log, started_ms }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn signal(&self, signal: rustix::process::Signal) {
+        rustix::process::kill_process(rustix::process::Pid::from_child(&self.child), signal).unwrap();
+    }
+
+    /// Sends SIGTERM and waits for the exit, which must come promptly.
+    fn terminate(&mut self) -> ExitStatus {
+        self.signal(rustix::process::Signal::TERM);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "mast track ignored SIGTERM for 10 s; log:\n{}", self.log());
+            sleep_ms(20);
+        }
+    }
+
+    fn kill9(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Tracking {
+    fn drop(&mut self) {
+        desktop::stop(&mut self.child);
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Span {
+    start: i64,
+    end: i64,
+    app: String,
+    title: Option<String>,
+    offset_min: i64,
+}
+
+/// The stored spans, oldest first, with neighbours of the same window merged: how the
+/// tracker chunks a stretch (flushes, reconnects) is its business, what was in front is ours.
+fn spans(s: &Sandbox) -> Vec<Span> {
+    let v = s.json(&["log", "--json", "--last", "100000"]);
+    let mut spans: Vec<Span> = v
+        .as_array()
+        .expect("mast log --json prints an array")
+        .iter()
+        .map(|s| Span {
+            start: s["startMs"].as_i64().expect("startMs"),
+            end: s["endMs"].as_i64().expect("endMs"),
+            app: s["app"].as_str().expect("app").to_owned(),
+            title: s["title"].as_str().map(str::to_owned),
+            offset_min: s["utcOffsetMin"].as_i64().expect("utcOffsetMin"),
+        })
+        .collect();
+    spans.sort_by_key(|s| s.start);
+    let mut merged: Vec<Span> = Vec::new();
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if last.app == span.app && last.title == span.title && span.start - last.end <= TOLERANCE_MS => {
+                last.end = last.end.max(span.end);
+            }
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+fn recorded_ms(spans: &[Span]) -> i64 {
+    spans.iter().map(|s| s.end - s.start).sum()
+}
+
+/// What was in front from `start` to `end`, by the script's clock.
+#[derive(Debug)]
+struct Truth {
+    app: &'static str,
+    title: &'static str,
+    start: i64,
+    end: i64,
+}
+
+fn assert_matches(spans: &[Span], truth: &[Truth], log: &str) {
+    let context = || format!("recorded {spans:#?}\nexpected {truth:#?}\ntracker log:\n{log}");
+    assert_eq!(spans.len(), truth.len(), "span count differs\n{}", context());
+    for (got, want) in spans.iter().zip(truth) {
+        assert_eq!((got.app.as_str(), got.title.as_deref()), (want.app, Some(want.title)), "{}", context());
+        for (what, g, w) in [("start", got.start, want.start), ("end", got.end, want.end)] {
+            assert!(
+                (g - w).abs() <= TOLERANCE_MS,
+                "{} of {:?} is {} ms off\n{}",
+                what,
+                want.title,
+                g - w,
+                context()
+            );
+        }
+    }
+}
+
+/// The local day (`YYYY-MM-DD`, days starting 04:00, the default) that `ms` falls in.
+fn local_day(ms: i64, offset_min: i64) -> String {
+    let shifted = ms + offset_min * 60_000 - 4 * 3_600_000;
+    chrono::DateTime::from_timestamp_millis(shifted).unwrap().date_naive().to_string()
+}
+
+fn report_target_seconds(s: &Sandbox, day: &str, platform: &str) -> f64 {
+    let report: Value = s.json(&["report", "--json", "--day", day]);
+    report["total"]["targets"]
+        .as_array()
+        .unwrap_or_else(|| panic!("report without total.targets: {report}"))
+        .iter()
+        .filter(|t| t["platform"] == platform)
+        .map(|t| t["seconds"].as_f64().unwrap())
+        .sum()
+}
+
+fn switch(d: &Desktop, window: u32) -> i64 {
+    d.activate(window);
+    now_ms()
+}
+
+/// Focus moves among three windows, one of them X in Firefox; the spans follow the script
+/// and the report counts the X time.
+#[test]
+fn spans_follow_focus_switches() {
+    let mut d = Desktop::with_wm();
+    let a = d.xterm("MastTestA", "Title A");
+    let x = d.xterm("firefox", "Home / X — Mozilla Firefox");
+    let c = d.xterm("MastTestC", "Title C");
+    d.activate(a.window);
+    let s = Sandbox::new();
+    s.write_config("config.toml", &config(180));
+
+    let mut t = Tracking::start(&d, &s);
+    let t0 = t.started_ms;
+    sleep_ms(4000);
+    let t1 = switch(&d, x.window);
+    sleep_ms(3000);
+    let t2 = switch(&d, a.window);
+    sleep_ms(5000);
+    let t3 = switch(&d, c.window);
+    sleep_ms(3000);
+    let end = now_ms();
+    assert!(t.terminate().success(), "mast track failed:\n{}", t.log());
+
+    let recorded = spans(&s);
+    assert_matches(
+        &recorded,
+        &[
+            Truth { app: "MastTestA", title: "Title A", start: t0, end: t1 },
+            Truth { app: "firefox", title: "Home / X — Mozilla Firefox", start: t1, end: t2 },
+            Truth { app: "MastTestA", title: "Title A", start: t2, end: t3 },
+            Truth { app: "MastTestC", title: "Title C", start: t3, end },
+        ],
+        &t.log(),
+    );
+
+    let x_span = &recorded[1];
+    let mut days = vec![local_day(x_span.start, x_span.offset_min), local_day(x_span.end, x_span.offset_min)];
+    days.dedup();
+    let seconds: f64 = days.iter().map(|day| report_target_seconds(&s, day, "x")).sum();
+    let truth = (t2 - t1) as f64 / 1000.0;
+    assert!(
+        (seconds - truth).abs() <= 2.0 * TOLERANCE_MS as f64 / 1000.0,
+        "report counts {seconds} s on x, the script spent {truth} s"
+    );
+}
+
+/// Past the AFK threshold the span ends when input stopped, not when the threshold was
+/// noticed, and time counts again from the next input.
+#[test]
+fn idle_time_is_cut_and_resumes_on_input() {
+    let mut d = Desktop::with_wm();
+    let a = d.xterm("MastTestA", "Title A");
+    d.activate(a.window);
+    d.move_mouse();
+    let s = Sandbox::new();
+    s.write_config("config.toml", &config(3));
+
+    let mut t = Tracking::start(&d, &s);
+    let t0 = t.started_ms;
+    for _ in 0..6 {
+        sleep_ms(500);
+        d.move_mouse();
+    }
+    let input_stopped = now_ms();
+    sleep_ms(7000); // the threshold of 3 s, and then some
+    d.move_mouse();
+    let input_resumed = now_ms();
+    for _ in 0..6 {
+        sleep_ms(500);
+        d.move_mouse();
+    }
+    let end = now_ms();
+    assert!(t.terminate().success(), "mast track failed:\n{}", t.log());
+
+    assert_matches(
+        &spans(&s),
+        &[
+            Truth { app: "MastTestA", title: "Title A", start: t0, end: input_stopped },
+            Truth { app: "MastTestA", title: "Title A", start: input_resumed, end },
+        ],
+        &t.log(),
+    );
+}
+
+/// `kill -9` mid-activity leaves a sound database missing at most the last flush interval.
+#[test]
+fn a_killed_tracker_loses_at_most_one_flush() {
+    let mut d = Desktop::with_wm();
+    let a = d.xterm("MastTestA", "Title A");
+    let b = d.xterm("MastTestB", "Title B");
+    d.activate(a.window);
+    let s = Sandbox::new();
+    s.write_config("config.toml", &config(180));
+
+    let mut t = Tracking::start(&d, &s);
+    let t0 = t.started_ms;
+    sleep_ms(3000);
+    switch(&d, b.window);
+    sleep_ms(3500);
+    let killed = now_ms();
+    t.kill9();
+
+    let db = rusqlite::Connection::open(s.db()).expect("open the database after the crash");
+    let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    drop(db);
+
+    let recorded = spans(&s);
+    let (got, truth) = (recorded_ms(&recorded), killed - t0);
+    assert!(
+        got <= truth + TOLERANCE_MS - POLL_MS && got >= truth - FLUSH_MS - TOLERANCE_MS,
+        "recorded {got} ms of {truth} ms before kill -9\n{recorded:#?}\nlog:\n{}",
+        t.log()
+    );
+    assert!(recorded.iter().all(|s| s.end <= killed), "{recorded:#?}");
+}
+
+/// SIGTERM flushes: nothing of the time before it is lost.
+#[test]
+fn sigterm_flushes_everything() {
+    let mut d = Desktop::with_wm();
+    let a = d.xterm("MastTestA", "Title A");
+    let b = d.xterm("MastTestB", "Title B");
+    d.activate(a.window);
+    let s = Sandbox::new();
+    s.write_config("config.toml", &config(180));
+
+    let mut t = Tracking::start(&d, &s);
+    let t0 = t.started_ms;
+    sleep_ms(2500);
+    let t1 = switch(&d, b.window);
+    sleep_ms(2500);
+    let end = now_ms();
+    let status = t.terminate();
+    assert!(status.success(), "mast track exited with {status} on SIGTERM:\n{}", t.log());
+
+    assert_matches(
+        &spans(&s),
+        &[
+            Truth { app: "MastTestA", title: "Title A", start: t0, end: t1 },
+            Truth { app: "MastTestB", title: "Title B", start: t1, end },
+        ],
+        &t.log(),
+    );
+}
+
+/// Two trackers on one data dir would double-count; the second must refuse, naming the
+/// first's pid, while the first keeps tracking.
+#[test]
+fn a_second_tracker_refuses_and_names_the_first() {
+    let mut d = Desktop::with_wm();
+    let a = d.xterm("MastTestA", "Title A");
+    d.activate(a.window);
+    let s = Sandbox::new();
+    s.write_config("config.toml", &config(180));
+
+    let mut first = Tracking::start(&d, &s);
+    let lock = s.data_dir().join("track.lock");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(&lock).map(|t| t.trim() != first.pid().to_string()).unwrap_or(true) {
+        assert!(Instant::now() < deadline, "the first tracker never took the lock:\n{}", first.log());
+        sleep_ms(20);
+    }
+
+    let mut second = Tracking::start(&d, &s);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = second.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the second tracker kept running");
+        sleep_ms(20);
+    };
+    assert!(!status.success(), "the second tracker succeeded");
+    let message = second.log();
+    assert!(message.contains(&first.pid().to_string()), "the message should name pid {}: {message}", first.pid());
+
+    assert!(first.child.try_wait().unwrap().is_none(), "the first tracker stopped:\n{}", first.log());
+    assert!(first.terminate().success(), "{}", first.log());
+    assert_eq!(spans(&s).len(), 1, "the first tracker recorded the window");
+}

@@ -26,6 +26,7 @@ pub(super) struct BrowserDef {
     pub brands: Vec<String>,
     pub private_markers: Vec<String>,
     pub profile_segment: bool,
+    pub profile_names: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -87,6 +88,8 @@ struct RawBrowser {
     private_markers: Vec<String>,
     #[serde(default)]
     profile_segment: bool,
+    #[serde(default)]
+    profile_names: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -139,16 +142,26 @@ pub(super) struct Source<'a> {
 
 impl Source<'_> {
     fn error(&self, message: String) -> Error {
-        Error::Rules { path: self.path.to_path_buf(), message }
+        Error::Rules {
+            path: self.path.to_path_buf(),
+            message,
+        }
     }
 
     fn line(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
     }
 
     /// "platform 'youtube' (line 12)": how every validation error names what is wrong.
     fn at(&self, kind: &str, id: &Spanned<String>) -> String {
-        format!("{kind} '{}' (line {})", id.get_ref(), self.line(id.span().start))
+        format!(
+            "{kind} '{}' (line {})",
+            id.get_ref(),
+            self.line(id.span().start)
+        )
     }
 }
 
@@ -157,90 +170,13 @@ pub(super) fn parse(src: &Source<'_>) -> Result<Parsed> {
     let mut ids = Ids::default();
     let mut set = RuleSet::default();
     for b in raw.browser {
-        let at = src.at("browser", &b.id);
-        check_id(src, &at, &b.id)?;
-        ids.insert(src, &at, "browser", &b.id)?;
-        if b.apps.is_empty() {
-            return Err(src.error(format!("{at} has no apps; list its WM_CLASS classes or executable names in `apps`")));
-        }
-        check_strings(src, &at, "apps", &b.apps)?;
-        check_strings(src, &at, "brands", &b.brands)?;
-        check_strings(src, &at, "private_markers", &b.private_markers)?;
-        if !b.brands.is_empty() && b.separator.is_empty() {
-            return Err(src.error(format!(
-                "{at} has brands but no separator; set `separator` to what stands between the page title and the brand, e.g. \" - \""
-            )));
-        }
-        set.browsers.push(BrowserDef {
-            name: b.name.unwrap_or_else(|| b.id.get_ref().clone()),
-            id: b.id.into_inner(),
-            apps: b.apps,
-            separator: b.separator,
-            brands: b.brands,
-            private_markers: b.private_markers,
-            profile_segment: b.profile_segment,
-        });
+        set.browsers.push(browser(src, &mut ids, b)?);
     }
     for w in raw.webapp {
-        let at = src.at("webapp", &w.id);
-        check_id(src, &at, &w.id)?;
-        ids.insert(src, &at, "webapp", &w.id)?;
-        if w.class_prefixes.is_empty() {
-            return Err(src.error(format!("{at} has no class_prefixes; list the WM_CLASS prefixes of its windows")));
-        }
-        check_strings(src, &at, "class_prefixes", &w.class_prefixes)?;
-        set.webapps.push(WebappDef {
-            name: w.name.unwrap_or_else(|| w.id.get_ref().clone()),
-            id: w.id.into_inner(),
-            class_prefixes: w.class_prefixes,
-        });
+        set.webapps.push(webapp(src, &mut ids, w)?);
     }
     for p in raw.platform {
-        let at = src.at("platform", &p.id);
-        check_id(src, &at, &p.id)?;
-        ids.insert(src, &at, "platform", &p.id)?;
-        let Some(category) = Category::parse(&p.category) else {
-            let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-            return Err(src.error(format!(
-                "{at} has the unknown category '{}'; use one of {}",
-                p.category,
-                known.join(", ")
-            )));
-        };
-        let own = patterns(src, &at, p.apps, p.titles, p.urls)?;
-        let mut variants = Vec::new();
-        let mut variant_ids: Vec<&str> = Vec::new();
-        for v in &p.variant {
-            let vat = format!("{at}, variant '{}'", v.id.get_ref());
-            check_id(src, &vat, &v.id)?;
-            if variant_ids.contains(&v.id.get_ref().as_str()) {
-                return Err(src.error(format!("{vat} appears twice; merge the two variants or rename one")));
-            }
-            variant_ids.push(v.id.get_ref());
-            if matches!(v.id.get_ref().as_str(), "app" | "title" | "url") {
-                return Err(src.error(format!(
-                    "{vat}: 'app', 'title' and 'url' name the platform's own rules; choose another variant id"
-                )));
-            }
-        }
-        for v in p.variant {
-            let vat = format!("{at}, variant '{}'", v.id.get_ref());
-            let patterns = patterns(src, &vat, v.apps, v.titles, v.urls)?;
-            if patterns.apps.is_empty() && patterns.titles.is_empty() && patterns.urls.is_empty() {
-                return Err(src.error(format!("{vat} has no apps, titles or urls; add at least one or remove it")));
-            }
-            variants.push(VariantDef { id: v.id.into_inner(), patterns });
-        }
-        if own.apps.is_empty() && own.titles.is_empty() && own.urls.is_empty() && variants.is_empty() {
-            return Err(src.error(format!("{at} has no apps, titles or urls; add at least one, or disable it instead")));
-        }
-        set.platforms.push(PlatformDef {
-            name: p.name.unwrap_or_else(|| p.id.get_ref().clone()),
-            id: p.id.into_inner(),
-            category,
-            variants,
-            own,
-        });
+        set.platforms.push(platform(src, &mut ids, p)?);
     }
     let disable = raw
         .disable
@@ -251,6 +187,110 @@ pub(super) fn parse(src: &Source<'_>) -> Result<Parsed> {
         })
         .collect();
     Ok(Parsed { disable, set })
+}
+
+fn browser(src: &Source<'_>, ids: &mut Ids, b: RawBrowser) -> Result<BrowserDef> {
+    let at = src.at("browser", &b.id);
+    check_id(src, &at, &b.id)?;
+    ids.insert(src, &at, "browser", &b.id)?;
+    if b.apps.is_empty() {
+        return Err(src.error(format!(
+            "{at} has no apps; list its WM_CLASS classes or executable names in `apps`"
+        )));
+    }
+    check_strings(src, &at, "apps", &b.apps)?;
+    check_strings(src, &at, "brands", &b.brands)?;
+    check_strings(src, &at, "private_markers", &b.private_markers)?;
+    check_strings(src, &at, "profile_names", &b.profile_names)?;
+    if !b.brands.is_empty() && b.separator.is_empty() {
+        return Err(src.error(format!(
+            "{at} has brands but no separator; set `separator` to what stands between the page title and the brand, e.g. \" - \""
+        )));
+    }
+    if !b.profile_names.is_empty() && !b.profile_segment {
+        return Err(src.error(format!(
+            "{at} has profile_names but not `profile_segment = true`; set it or remove the names"
+        )));
+    }
+    Ok(BrowserDef {
+        name: b.name.unwrap_or_else(|| b.id.get_ref().clone()),
+        id: b.id.into_inner(),
+        apps: b.apps,
+        separator: b.separator,
+        brands: b.brands,
+        private_markers: b.private_markers,
+        profile_segment: b.profile_segment,
+        profile_names: b.profile_names,
+    })
+}
+
+fn webapp(src: &Source<'_>, ids: &mut Ids, w: RawWebapp) -> Result<WebappDef> {
+    let at = src.at("webapp", &w.id);
+    check_id(src, &at, &w.id)?;
+    ids.insert(src, &at, "webapp", &w.id)?;
+    if w.class_prefixes.is_empty() {
+        return Err(src.error(format!(
+            "{at} has no class_prefixes; list the WM_CLASS prefixes of its windows"
+        )));
+    }
+    check_strings(src, &at, "class_prefixes", &w.class_prefixes)?;
+    Ok(WebappDef {
+        name: w.name.unwrap_or_else(|| w.id.get_ref().clone()),
+        id: w.id.into_inner(),
+        class_prefixes: w.class_prefixes,
+    })
+}
+
+fn platform(src: &Source<'_>, ids: &mut Ids, p: RawPlatform) -> Result<PlatformDef> {
+    let at = src.at("platform", &p.id);
+    check_id(src, &at, &p.id)?;
+    ids.insert(src, &at, "platform", &p.id)?;
+    let Some(category) = Category::parse(&p.category) else {
+        let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+        return Err(src.error(format!(
+            "{at} has the unknown category '{}'; use one of {}",
+            p.category,
+            known.join(", ")
+        )));
+    };
+    let own = patterns(src, &at, p.apps, p.titles, p.urls)?;
+    let mut variants: Vec<VariantDef> = Vec::new();
+    for v in p.variant {
+        let vat = format!("{at}, variant '{}'", v.id.get_ref());
+        check_id(src, &vat, &v.id)?;
+        if variants.iter().any(|d| &d.id == v.id.get_ref()) {
+            return Err(src.error(format!(
+                "{vat} appears twice; merge the two variants or rename one"
+            )));
+        }
+        if matches!(v.id.get_ref().as_str(), "app" | "title" | "url") {
+            return Err(src.error(format!(
+                "{vat}: 'app', 'title' and 'url' name the platform's own rules; choose another variant id"
+            )));
+        }
+        let patterns = patterns(src, &vat, v.apps, v.titles, v.urls)?;
+        if patterns.apps.is_empty() && patterns.titles.is_empty() && patterns.urls.is_empty() {
+            return Err(src.error(format!(
+                "{vat} has no apps, titles or urls; add at least one or remove it"
+            )));
+        }
+        variants.push(VariantDef {
+            id: v.id.into_inner(),
+            patterns,
+        });
+    }
+    if own.apps.is_empty() && own.titles.is_empty() && own.urls.is_empty() && variants.is_empty() {
+        return Err(src.error(format!(
+            "{at} has no apps, titles or urls; add at least one, or disable it instead"
+        )));
+    }
+    Ok(PlatformDef {
+        name: p.name.unwrap_or_else(|| p.id.get_ref().clone()),
+        id: p.id.into_inner(),
+        category,
+        variants,
+        own,
+    })
 }
 
 /// Applies a user file over the built-ins:
@@ -289,7 +329,12 @@ pub(super) fn merge(builtin: RuleSet, user: Parsed, src: &Source<'_>) -> Result<
     })
 }
 
-fn overlay<T>(builtin: Vec<T>, user: Vec<T>, id: impl Fn(&T) -> &String, disabled: &dyn Fn(&str) -> bool) -> Vec<T> {
+fn overlay<T>(
+    builtin: Vec<T>,
+    user: Vec<T>,
+    id: impl Fn(&T) -> &String,
+    disabled: &dyn Fn(&str) -> bool,
+) -> Vec<T> {
     let mut replacements: Vec<Option<T>> = Vec::new();
     let mut added = Vec::new();
     for u in user {
@@ -304,7 +349,9 @@ fn overlay<T>(builtin: Vec<T>, user: Vec<T>, id: impl Fn(&T) -> &String, disable
         if disabled(id(&b)) {
             continue;
         }
-        let slot = replacements.iter_mut().find(|r| r.as_ref().is_some_and(|r| id(r) == id(&b)));
+        let slot = replacements
+            .iter_mut()
+            .find(|r| r.as_ref().is_some_and(|r| id(r) == id(&b)));
         match slot.and_then(Option::take) {
             Some(r) => out.push(r),
             None => out.push(b),
@@ -316,7 +363,10 @@ fn overlay<T>(builtin: Vec<T>, user: Vec<T>, id: impl Fn(&T) -> &String, disable
 /// One line of toml's own message: the `Error::Rules` text continues after it.
 fn toml_message(e: &toml::de::Error) -> String {
     let shown = e.to_string();
-    let location = shown.lines().next().filter(|l| l.starts_with("TOML parse error at line"));
+    let location = shown
+        .lines()
+        .next()
+        .filter(|l| l.starts_with("TOML parse error at line"));
     let message = e.message().trim().replace('\n', "; ");
     match location {
         Some(l) => format!("{l}: {message}"),
@@ -328,13 +378,24 @@ fn toml_message(e: &toml::de::Error) -> String {
 struct Ids(Vec<(String, &'static str, usize)>);
 
 impl Ids {
-    fn insert(&mut self, src: &Source<'_>, at: &str, kind: &'static str, id: &Spanned<String>) -> Result<()> {
-        if let Some((_, _, line)) = self.0.iter().find(|(i, k, _)| i == id.get_ref() && *k == kind) {
+    fn insert(
+        &mut self,
+        src: &Source<'_>,
+        at: &str,
+        kind: &'static str,
+        id: &Spanned<String>,
+    ) -> Result<()> {
+        if let Some((_, _, line)) = self
+            .0
+            .iter()
+            .find(|(i, k, _)| i == id.get_ref() && *k == kind)
+        {
             return Err(src.error(format!(
                 "{at} repeats the id of the {kind} on line {line}; merge the two or rename one"
             )));
         }
-        self.0.push((id.get_ref().clone(), kind, src.line(id.span().start)));
+        self.0
+            .push((id.get_ref().clone(), kind, src.line(id.span().start)));
         Ok(())
     }
 }
@@ -343,11 +404,16 @@ impl Ids {
 /// and should survive being typed on a command line.
 fn check_id(src: &Source<'_>, at: &str, id: &Spanned<String>) -> Result<()> {
     let ok = !id.get_ref().is_empty()
-        && id.get_ref().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        && id
+            .get_ref()
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(src.error(format!("{at}: an id may use only lowercase letters, digits, '-' and '_'")))
+        Err(src.error(format!(
+            "{at}: an id may use only lowercase letters, digits, '-' and '_'"
+        )))
     }
 }
 
@@ -358,7 +424,13 @@ fn check_strings(src: &Source<'_>, at: &str, field: &str, values: &[String]) -> 
     Ok(())
 }
 
-fn patterns(src: &Source<'_>, at: &str, apps: Vec<String>, titles: Vec<String>, urls: Vec<String>) -> Result<Patterns> {
+fn patterns(
+    src: &Source<'_>,
+    at: &str,
+    apps: Vec<String>,
+    titles: Vec<String>,
+    urls: Vec<String>,
+) -> Result<Patterns> {
     check_strings(src, at, "apps", &apps)?;
     for t in &titles {
         if t.is_empty() {
@@ -374,7 +446,11 @@ fn patterns(src: &Source<'_>, at: &str, apps: Vec<String>, titles: Vec<String>, 
         if u.is_empty() {
             return Err(src.error(format!("{at} has an empty pattern in `urls`; remove it")));
         }
-        if u.contains("://") || u.contains(char::is_whitespace) || u.contains('*') || u.starts_with('/') {
+        if u.contains("://")
+            || u.contains(char::is_whitespace)
+            || u.contains('*')
+            || u.starts_with('/')
+        {
             return Err(src.error(format!(
                 "{at} has the url pattern '{u}'; write a domain with an optional path prefix and no scheme or wildcard, e.g. \"youtube.com/shorts/\""
             )));

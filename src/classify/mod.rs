@@ -30,6 +30,7 @@ use browser::{strip_count, strip_more_pages, BrowserTitles};
 use pattern::{parse_url, Glob, UrlPattern};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -62,6 +63,7 @@ pub struct Verdict {
     /// A private/incognito browser window: its title is never kept.
     pub private: bool,
     /// The id of the browser the window belongs to (`firefox`, `chrome` …), when it is one.
+    /// Web-app windows (`crx_…`) have none: which browser runs them is not known.
     pub browser: Option<String>,
 }
 
@@ -83,9 +85,19 @@ pub struct Platform {
 }
 
 /// Compiled classification rules. Cheap to clone: the compiled form is shared.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Rules {
     inner: Arc<Compiled>,
+}
+
+impl std::fmt::Debug for Rules {
+    /// A summary: the compiled tables would flood any log that prints a `Rules`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rules")
+            .field("platforms", &self.inner.platforms.len())
+            .field("fingerprint", &self.inner.fingerprint)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Rules {
@@ -99,27 +111,40 @@ impl Rules {
     /// The built-in rules alone.
     pub fn builtin() -> Rules {
         static BUILTIN: OnceLock<Rules> = OnceLock::new();
-        BUILTIN.get_or_init(|| Rules::compile(builtin_set().clone())).clone()
+        BUILTIN
+            .get_or_init(|| Rules::compile(builtin_set()))
+            .clone()
     }
 
     /// The built-in rules merged with the user's overrides file (`(path, contents)`), which
     /// uses the same format plus `disable = ["id", …]`. See `rules/default.toml`.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Rules`] naming the file when it is not valid TOML (with toml's line
+    /// and column), has an unknown field or category, an empty or match-everything
+    /// pattern, a repeated id, or disables an id that is not built in. The message names
+    /// the entry and says how to fix it.
     pub fn load(user: Option<(&Path, &str)>) -> Result<Rules> {
-        let Some((path, text)) = user else { return Ok(Rules::builtin()) };
+        let Some((path, text)) = user else {
+            return Ok(Rules::builtin());
+        };
         let src = file::Source { path, text };
         let parsed = file::parse(&src)?;
         let set = file::merge(builtin_set().clone(), parsed, &src)?;
-        let rules = Rules::compile(set);
+        let rules = Rules::compile(&set);
         tracing::debug!(path = %path.display(), fingerprint = %rules.fingerprint(), "loaded user rules");
         Ok(rules)
     }
 
     /// Which platform and category the window belongs to.
+    #[must_use]
     pub fn classify(&self, w: WindowRef<'_>) -> Verdict {
         self.inner.run(w, &mut Trace(None))
     }
 
     /// The verdict and, in sentences, how it was reached.
+    #[must_use]
     pub fn explain(&self, w: WindowRef<'_>) -> Explanation {
         let mut steps = Vec::new();
         let verdict = self.inner.run(w, &mut Trace(Some(&mut steps)));
@@ -127,6 +152,7 @@ impl Rules {
     }
 
     /// The platforms the rules recognise, in precedence order.
+    #[must_use]
     pub fn platforms(&self) -> &[Platform] {
         &self.inner.platforms
     }
@@ -135,12 +161,15 @@ impl Rules {
     /// triggers reclassification of history. Hex of FNV-1a 64 over the canonical form of
     /// the effective rules: the same rules give the same string in every process and
     /// version of Rust, unlike std's randomly seeded hasher.
+    #[must_use]
     pub fn fingerprint(&self) -> String {
         self.inner.fingerprint.clone()
     }
 
-    fn compile(set: file::RuleSet) -> Rules {
-        Rules { inner: Arc::new(Compiled::new(&set)) }
+    fn compile(set: &file::RuleSet) -> Rules {
+        Rules {
+            inner: Arc::new(Compiled::new(set)),
+        }
     }
 }
 
@@ -149,21 +178,47 @@ impl Rules {
 fn builtin_set() -> &'static file::RuleSet {
     static SET: OnceLock<file::RuleSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let src = file::Source { path: Path::new(DEFAULT_RULES_PATH), text: DEFAULT_RULES };
+        let src = file::Source {
+            path: Path::new(DEFAULT_RULES_PATH),
+            text: DEFAULT_RULES,
+        };
+        // Merging over nothing keeps the file's order and rejects a stray `disable`.
         match file::parse(&src) {
-            Ok(parsed) => file::merge(file::RuleSet::default(), parsed, &src).unwrap_or_else(|e| panic!("{e}")),
+            Ok(parsed) => file::merge(file::RuleSet::default(), parsed, &src)
+                .unwrap_or_else(|e| panic!("{e}")),
             Err(e) => panic!("{e}"),
         }
     })
 }
 
 fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut h = Fnv::default();
+    h.write(bytes);
+    h.finish()
+}
+
+/// FNV-1a 64: simple, stable across processes and Rust versions (the fingerprint is
+/// stored), and fast on short keys (the app-id map: SipHash's protection against crafted
+/// keys buys nothing for a table built from the rules file).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
     }
-    h
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 // ---- the compiled form ----------------------------------------------------------------
@@ -173,12 +228,16 @@ struct Compiled {
     platforms: Vec<Platform>,
     /// Lowercased app id (class or executable) → what it is. Platforms' apps were inserted
     /// before browsers', and earlier entries before later ones: the first claim wins.
-    apps: HashMap<Box<str>, AppHit>,
+    apps: HashMap<Box<str>, AppHit, BuildHasherDefault<Fnv>>,
     /// Lowercased class prefix → web-app kind index.
     webapp_prefixes: Vec<(Box<str>, usize)>,
     webapp_names: Vec<Box<str>>,
     browsers: Vec<BrowserTitles>,
     titles: Vec<TitleRule>,
+    /// For each possible last byte of a title, the indices into `titles` (in precedence
+    /// order) of the patterns that can match such a title: those ending in that byte and
+    /// those ending in `*`. Most titles then meet a handful of patterns, not all of them.
+    by_last_byte: Box<[Box<[usize]>]>,
     urls: Vec<UrlRule>,
     rules: Vec<RuleRef>,
     fingerprint: String,
@@ -213,6 +272,7 @@ struct RuleRef {
 
 impl Compiled {
     fn new(set: &file::RuleSet) -> Compiled {
+        // Plain strings, bools and enums: serialising cannot fail.
         let canonical = serde_json::to_vec(set).unwrap_or_default();
         let mut bytes = Vec::with_capacity(ENGINE_VERSION.len() + 1 + canonical.len());
         bytes.extend_from_slice(ENGINE_VERSION.as_bytes());
@@ -222,17 +282,22 @@ impl Compiled {
 
         let mut c = Compiled {
             platforms: Vec::new(),
-            apps: HashMap::new(),
+            apps: HashMap::default(),
             webapp_prefixes: Vec::new(),
             webapp_names: Vec::new(),
             browsers: set.browsers.iter().map(BrowserTitles::new).collect(),
             titles: Vec::new(),
+            by_last_byte: Box::new([]),
             urls: Vec::new(),
             rules: Vec::new(),
             fingerprint,
         };
         for (pi, p) in set.platforms.iter().enumerate() {
-            c.platforms.push(Platform { id: p.id.clone(), name: p.name.clone(), category: p.category });
+            c.platforms.push(Platform {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                category: p.category,
+            });
             // A platform's variants come before its own patterns: they are the more
             // specific rules (`youtube.com/shorts/` inside `youtube.com`).
             let groups = p
@@ -250,17 +315,36 @@ impl Compiled {
                 if !pats.titles.is_empty() {
                     let r = c.rule(format!("{prefix}.title"), pi);
                     for t in &pats.titles {
-                        c.titles.push(TitleRule { glob: Glob::new(t), pattern: t.as_str().into(), rule: r });
+                        c.titles.push(TitleRule {
+                            glob: Glob::new(t),
+                            pattern: t.as_str().into(),
+                            rule: r,
+                        });
                     }
                 }
                 if !pats.urls.is_empty() {
                     let r = c.rule(format!("{prefix}.url"), pi);
                     for u in &pats.urls {
-                        c.urls.push(UrlRule { pattern: UrlPattern::new(u), text: u.as_str().into(), rule: r });
+                        c.urls.push(UrlRule {
+                            pattern: UrlPattern::new(u),
+                            text: u.as_str().into(),
+                            rule: r,
+                        });
                     }
                 }
             }
         }
+        c.by_last_byte = (0..=255u8)
+            .map(|byte| {
+                let fits = |r: &TitleRule| r.glob.last_byte().is_none_or(|b| b == byte);
+                c.titles
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| fits(r))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
         for (bi, b) in set.browsers.iter().enumerate() {
             for a in &b.apps {
                 c.apps.entry(lower(a).into()).or_insert(AppHit::Browser(bi));
@@ -276,7 +360,10 @@ impl Compiled {
     }
 
     fn rule(&mut self, id: String, platform: usize) -> usize {
-        self.rules.push(RuleRef { id: id.into(), platform });
+        self.rules.push(RuleRef {
+            id: id.into(),
+            platform,
+        });
         self.rules.len() - 1
     }
 
@@ -290,7 +377,11 @@ impl Compiled {
     fn webapp(&self, class: &str) -> Option<usize> {
         self.webapp_prefixes
             .iter()
-            .find(|(p, _)| class.len() > p.len() && class.is_char_boundary(p.len()) && class[..p.len()].eq_ignore_ascii_case(p))
+            .find(|(p, _)| {
+                class.len() > p.len()
+                    && class.is_char_boundary(p.len())
+                    && class[..p.len()].eq_ignore_ascii_case(p)
+            })
             .map(|&(_, w)| w)
     }
 
@@ -307,7 +398,12 @@ impl Compiled {
         let mut v = Verdict::default();
         if let Some(word) = private_word(w.app) {
             v.private = true;
-            t.note(|| format!("window class '{}' contains '{word}': a private window", w.app));
+            t.note(|| {
+                format!(
+                    "window class '{}' contains '{word}': a private window",
+                    w.app
+                )
+            });
         }
         match self.lookup(w.app) {
             Some(AppHit::Rule(r)) => return self.app_verdict(v, r, "window class", w.app, t),
@@ -321,7 +417,7 @@ impl Compiled {
             if let Some(r) = self.url_rule(w.url, t) {
                 return self.verdict(v, r);
             }
-            return match self.page_rule(w.title, t) {
+            return match self.page_rule(w.title, true, t) {
                 Some(r) => self.verdict(v, r),
                 None => v,
             };
@@ -334,25 +430,52 @@ impl Compiled {
             }
         }
         t.note(|| match w.exe.filter(|e| !e.is_empty()) {
-            Some(exe) => format!("window class '{}' and executable '{exe}' are no browser, web app or known app", w.app),
-            None => format!("window class '{}' is no browser, web app or known app", w.app),
+            Some(exe) => format!(
+                "window class '{}' and executable '{exe}' are no browser, web app or known app",
+                w.app
+            ),
+            None => format!(
+                "window class '{}' is no browser, web app or known app",
+                w.app
+            ),
         });
         if let Some(r) = self.url_rule(w.url, t) {
             return self.verdict(v, r);
         }
-        t.note(|| "no rule matched: titles of non-browser windows are never matched against site patterns".into());
+        t.note(|| {
+            "no rule matched: titles of non-browser windows are never matched against site patterns"
+                .into()
+        });
         v
     }
 
-    fn app_verdict(&self, v: Verdict, rule: usize, what: &str, name: &str, t: &mut Trace<'_>) -> Verdict {
+    fn app_verdict(
+        &self,
+        v: Verdict,
+        rule: usize,
+        what: &str,
+        name: &str,
+        t: &mut Trace<'_>,
+    ) -> Verdict {
         t.note(|| {
             let r = &self.rules[rule];
-            format!("{what} '{name}' is the desktop app of {} (rule {})", self.platforms[r.platform].name, r.id)
+            format!(
+                "{what} '{name}' is the desktop app of {} (rule {})",
+                self.platforms[r.platform].name, r.id
+            )
         });
         self.verdict(v, rule)
     }
 
-    fn in_browser(&self, mut v: Verdict, bi: usize, what: &str, name: &str, w: WindowRef<'_>, t: &mut Trace<'_>) -> Verdict {
+    fn in_browser(
+        &self,
+        mut v: Verdict,
+        bi: usize,
+        what: &str,
+        name: &str,
+        w: WindowRef<'_>,
+        t: &mut Trace<'_>,
+    ) -> Verdict {
         let b = &self.browsers[bi];
         v.browser = Some(b.id.to_string());
         t.note(|| format!("{what} '{name}' is the browser {}", b.name));
@@ -360,7 +483,12 @@ impl Compiled {
         if !page.removed.is_empty() {
             t.note(|| format!("removed the browser's title suffix '{}'", page.removed));
         } else if !page.recognised && b.has_brands() {
-            t.note(|| format!("the title has no known suffix of {}: matching it whole", b.name));
+            t.note(|| {
+                format!(
+                    "the title has no known suffix of {}: matching it whole",
+                    b.name
+                )
+            });
         }
         if let Some(m) = page.private {
             v.private = true;
@@ -369,12 +497,24 @@ impl Compiled {
         if let Some(r) = self.url_rule(w.url, t) {
             return self.verdict(v, r);
         }
-        if let Some(r) = self.page_rule(page.text, t) {
+        if let Some(r) = self.page_rule(page.text, true, t) {
             return self.verdict(v, r);
         }
-        if let Some((rest, segment)) = b.without_profile(page.text) {
-            t.note(|| format!("{} writes the profile name before its own: removed '{segment}' and tried again", b.name));
-            if let Some(r) = self.page_rule(rest, t) {
+        if let Some((rest, segment, known)) = b.without_profile(page.text) {
+            // The segment may be the page's own ("YouTube - Wikipedia" in an Edge without
+            // a profile name). A bare platform title left after removing an unknown
+            // segment is too weak a sign, so only patterns with a `*` may match then.
+            t.note(|| {
+                if known {
+                    format!("{} writes the profile name before its own: removed the profile '{segment}' and tried again", b.name)
+                } else {
+                    format!(
+                        "{} may write a profile name before its own: removed '{segment}' and tried again, with patterns that have a '*' only",
+                        b.name
+                    )
+                }
+            });
+            if let Some(r) = self.page_rule(rest, known, t) {
                 return self.verdict(v, r);
             }
         }
@@ -382,7 +522,8 @@ impl Compiled {
     }
 
     /// Title rules on a page title, after removing a tab count and an unread count.
-    fn page_rule(&self, page: &str, t: &mut Trace<'_>) -> Option<usize> {
+    /// `exact` allows patterns without a `*`.
+    fn page_rule(&self, page: &str, exact: bool, t: &mut Trace<'_>) -> Option<usize> {
         let (page, more) = strip_more_pages(page);
         if !more.is_empty() {
             t.note(|| format!("removed the tab count '{more}'"));
@@ -395,13 +536,26 @@ impl Compiled {
             t.note(|| "no rule matched: the window shows no page title".into());
             return None;
         }
-        match self.titles.iter().find(|r| r.glob.matches(page)) {
+        let last = page.as_bytes()[page.len() - 1];
+        let mut candidates = self.by_last_byte[usize::from(last)]
+            .iter()
+            .map(|&i| &self.titles[i]);
+        match candidates.find(|r| (exact || !r.glob.is_exact()) && r.glob.matches(page)) {
             Some(r) => {
-                t.note(|| format!("page title '{page}' matches pattern '{}' of rule {}", r.pattern, self.rules[r.rule].id));
+                t.note(|| {
+                    format!(
+                        "page title '{page}' matches pattern '{}' of rule {}",
+                        r.pattern, self.rules[r.rule].id
+                    )
+                });
                 Some(r.rule)
             }
             None => {
-                t.note(|| format!("no rule matched: page title '{page}' matches no platform's title pattern"));
+                t.note(|| {
+                    format!(
+                        "no rule matched: page title '{page}' matches no platform's title pattern"
+                    )
+                });
                 None
             }
         }
@@ -416,7 +570,12 @@ impl Compiled {
         };
         match self.urls.iter().find(|r| r.pattern.matches(&parsed)) {
             Some(r) => {
-                t.note(|| format!("url '{url}' matches '{}' of rule {}", r.text, self.rules[r.rule].id));
+                t.note(|| {
+                    format!(
+                        "url '{url}' matches '{}' of rule {}",
+                        r.text, self.rules[r.rule].id
+                    )
+                });
                 Some(r.rule)
             }
             None => {
@@ -442,7 +601,11 @@ impl Trace<'_> {
 /// Some browsers give private windows their own class (`firefox-private`).
 fn private_word(class: &str) -> Option<&'static str> {
     ["private", "incognito"].into_iter().find(|w| {
-        class.len() >= w.len() && class.as_bytes().windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+        class.len() >= w.len()
+            && class
+                .as_bytes()
+                .windows(w.len())
+                .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
     })
 }
 

@@ -36,17 +36,45 @@ impl Glob {
         }
         let prefix = parts.remove(0);
         let suffix = parts.pop().unwrap_or("");
-        let middles: Vec<Box<str>> = parts.into_iter().filter(|m| !m.is_empty()).map(Into::into).collect();
+        let middles: Vec<Box<str>> = parts
+            .into_iter()
+            .filter(|m| !m.is_empty())
+            .map(Into::into)
+            .collect();
         let stars = middles.len() + 1;
-        let min_len = prefix.len() + suffix.len() + middles.iter().map(|m| m.len()).sum::<usize>() + stars;
-        Glob { prefix: prefix.into(), middles: middles.into(), suffix: suffix.into(), stars, min_len }
+        let min_len =
+            prefix.len() + suffix.len() + middles.iter().map(|m| m.len()).sum::<usize>() + stars;
+        Glob {
+            prefix: prefix.into(),
+            middles: middles.into(),
+            suffix: suffix.into(),
+            stars,
+            min_len,
+        }
+    }
+
+    /// The last byte a matching title must end with; `None` when the pattern ends in `*`.
+    pub(super) fn last_byte(&self) -> Option<u8> {
+        match self.stars {
+            0 => self.prefix.as_bytes().last().copied(),
+            _ => self.suffix.as_bytes().last().copied(),
+        }
+    }
+
+    /// Whether the pattern is a whole literal title, with no `*`.
+    pub(super) fn is_exact(&self) -> bool {
+        self.stars == 0
     }
 
     pub(super) fn matches(&self, title: &str) -> bool {
         if self.stars == 0 {
-            return title == &*self.prefix;
+            return same(title.as_bytes(), self.prefix.as_bytes());
         }
-        if title.len() < self.min_len || !title.ends_with(&*self.suffix) || !title.starts_with(&*self.prefix) {
+        let t = title.as_bytes();
+        if t.len() < self.min_len
+            || !has_suffix(t, self.suffix.as_bytes())
+            || !has_prefix(t, self.prefix.as_bytes())
+        {
             return false;
         }
         let end = title.len() - self.suffix.len();
@@ -58,13 +86,47 @@ impl Glob {
                 Some(p) => p,
                 None => return false,
             };
-            match title[pos..end].find(&**middle) {
+            match find(&title.as_bytes()[pos..end], middle.as_bytes()) {
                 Some(i) => pos += i + middle.len(),
                 None => return false,
             }
         }
         pos < end
     }
+}
+
+/// The first position of `needle` in `hay`. For the short titles and literals here a scan
+/// for the first byte beats `str::find`, whose searcher costs more to set up than the
+/// whole scan. Searching bytes is sound for UTF-8: a valid needle can only match at
+/// character boundaries of a valid haystack.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let mut i = 0;
+    while i <= last_start {
+        i += hay[i..=last_start].iter().position(|&b| b == first)?;
+        if same(&hay[i + 1..i + needle.len()], rest) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+// Titles and literals are a few dozen bytes: comparing them inline is several times
+// faster than the `memcmp` call that slice equality becomes, and these comparisons are
+// the whole cost of matching.
+
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+pub(super) fn has_prefix(t: &[u8], p: &[u8]) -> bool {
+    p.len() <= t.len() && same(&t[..p.len()], p)
+}
+
+pub(super) fn has_suffix(t: &[u8], s: &[u8]) -> bool {
+    s.len() <= t.len() && same(&t[t.len() - s.len()..], s)
 }
 
 /// The byte offset just past the character at `pos`, if that character ends before `end`.
@@ -88,7 +150,10 @@ impl UrlPattern {
             Some(i) => pattern.split_at(i),
             None => (pattern, ""),
         };
-        UrlPattern { domain: domain.to_ascii_lowercase().into(), path: path.into() }
+        UrlPattern {
+            domain: domain.to_ascii_lowercase().into(),
+            path: path.into(),
+        }
     }
 
     pub(super) fn matches(&self, url: &ParsedUrl<'_>) -> bool {
@@ -190,6 +255,15 @@ mod tests {
     }
 
     #[test]
+    fn find_locates_the_first_occurrence() {
+        assert_eq!(find(b"a : r/rust", b" : r/"), Some(1));
+        assert_eq!(find(b"aaab", b"ab"), Some(2));
+        assert_eq!(find(b"ab", b"abc"), None);
+        assert_eq!(find(b"abc", b"c"), Some(2));
+        assert_eq!(find(b"", b"c"), None);
+    }
+
+    #[test]
     fn repeated_stars_collapse() {
         assert!(g("** - YouTube", "a - YouTube"));
     }
@@ -205,7 +279,10 @@ mod tests {
         assert_eq!((&*u.host, u.path), ("youtube.com", ""));
         assert!(parse_url("about:blank").is_none());
         assert!(parse_url("file:///home/me/x.html").is_none());
-        assert_eq!(parse_url("https://www.reddit.com./r/rust").unwrap().host, "www.reddit.com");
+        assert_eq!(
+            parse_url("https://www.reddit.com./r/rust").unwrap().host,
+            "www.reddit.com"
+        );
     }
 
     #[test]

@@ -12,8 +12,17 @@ use rusqlite::params;
 
 const META_KEY: &str = "classification";
 
-/// A window row as reclassification reads it: id, class, exe, title, url.
-type StoredRow = (i64, String, String, Option<String>, Option<String>);
+/// A window row as reclassification reads it.
+struct StoredRow {
+    id: i64,
+    app: String,
+    exe: String,
+    title: Option<String>,
+    url: Option<String>,
+    platform: Option<String>,
+    category: Option<String>,
+    rule: Option<String>,
+}
 
 /// The rules and the title policy that decide how a window is stored.
 #[derive(Clone, Debug)]
@@ -49,13 +58,26 @@ impl Store {
         let tx = self.conn.transaction()?;
         let windows: Vec<StoredRow> = {
             let mut st = tx.prepare(
-                "SELECT w.id, a.class, a.exe, t.text, u.text FROM windows w
+                "SELECT w.id, a.class, a.exe, t.text, u.text, w.platform, w.category, w.rule
+                 FROM windows w
                  JOIN apps a ON a.id = w.app_id LEFT JOIN titles t ON t.id = w.title_id
                  LEFT JOIN urls u ON u.id = w.url_id",
             )?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            let rows = st.query_map([], |r| {
+                Ok(StoredRow {
+                    id: r.get(0)?,
+                    app: r.get(1)?,
+                    exe: r.get(2)?,
+                    title: r.get(3)?,
+                    url: r.get(4)?,
+                    platform: r.get(5)?,
+                    category: r.get(6)?,
+                    rule: r.get(7)?,
+                })
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        let known: Vec<&str> = c.rules.platforms().iter().map(|p| p.id.as_str()).collect();
         let mut changed = 0;
         {
             let mut update = tx.prepare(
@@ -64,16 +86,27 @@ impl Store {
                         url_id = CASE WHEN ?5 THEN url_id END
                  WHERE id = ?1",
             )?;
-            for (id, app, exe, title, url) in &windows {
-                let verdict = c.rules.classify(WindowRef {
-                    app,
-                    exe: (!exe.is_empty()).then_some(exe.as_str()),
-                    title: title.as_deref().unwrap_or(""),
-                    url: url.as_deref(),
+            for w in &windows {
+                let mut verdict = c.rules.classify(WindowRef {
+                    app: &w.app,
+                    exe: (!w.exe.is_empty()).then_some(w.exe.as_str()),
+                    title: w.title.as_deref().unwrap_or(""),
+                    url: w.url.as_deref(),
                 });
+                // A window stored without title or url (a private window, or one the policy
+                // stripped) was classified by what it had then, which is gone: keep that
+                // verdict while its platform still exists, rather than losing it.
+                let untitled = w.title.is_none() && w.url.is_none();
+                if untitled && verdict.platform.is_none() {
+                    if let Some(p) = w.platform.as_deref().filter(|p| known.contains(p)) {
+                        verdict.platform = Some(p.to_owned());
+                        verdict.category = w.category.as_deref().and_then(Category::parse);
+                        verdict.rule = w.rule.clone();
+                    }
+                }
                 let keep = privacy::keeps_title(c.policy, &verdict);
                 changed += update.execute(params![
-                    id,
+                    w.id,
                     verdict.platform,
                     verdict.category.map(Category::as_str),
                     verdict.rule,
@@ -88,5 +121,82 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Millis, Span};
+
+    fn observed(start: Millis, app: &str, title: &str) -> Span {
+        Span {
+            start_ms: start,
+            end_ms: start + 1_000,
+            utc_offset_min: 0,
+            window: crate::model::StoredWindow { app: app.into(), title: Some(title.into()), ..Default::default() },
+        }
+    }
+
+    fn classifier(rules: &str, policy: TitlePolicy) -> Classifier {
+        let rules = if rules.is_empty() {
+            Rules::builtin()
+        } else {
+            Rules::load(Some((std::path::Path::new("rules.toml"), rules))).unwrap()
+        };
+        Classifier { rules, policy }
+    }
+
+    fn platforms(store: &Store) -> Vec<Option<String>> {
+        store.spans(0, Millis::MAX, 100).unwrap().into_iter().map(|r| r.platform).collect()
+    }
+
+    #[test]
+    fn rule_changes_and_stricter_policies_rewrite_history() {
+        let mut store = Store::open_in_memory().unwrap();
+        let all = classifier("", TitlePolicy::All);
+        store.sync_classification(&all).unwrap();
+        let spans = vec![
+            observed(0, "firefox", "Home / X — Mozilla Firefox"),
+            observed(1_000, "firefox", "Bank statement — Mozilla Firefox"),
+            observed(2_000, "firefox", "Home / X — Mozilla Firefox Private Browsing"),
+        ];
+        store.insert_observed(spans, &all).unwrap();
+        let x = Some("x".to_string());
+        assert_eq!(platforms(&store), vec![x.clone(), None, x.clone()]);
+        assert_eq!(store.sync_classification(&all).unwrap(), 0, "nothing changed, nothing done");
+
+        // Disabling a platform clears it everywhere, the private window included.
+        let no_x = classifier("disable = [\"x\"]\n", TitlePolicy::All);
+        assert!(store.sync_classification(&no_x).unwrap() > 0);
+        assert_eq!(platforms(&store), vec![None, None, None]);
+
+        // Back to the built-ins: titled windows are recognised again. The private window
+        // kept no title, so what it was cannot be recovered once its platform was disabled.
+        store.sync_classification(&all).unwrap();
+        assert_eq!(platforms(&store), vec![x.clone(), None, None]);
+
+        // The `targets` policy removes the bank statement's title from the database.
+        store.sync_classification(&classifier("", TitlePolicy::Targets)).unwrap();
+        let titles: Vec<String> = store
+            .conn()
+            .prepare("SELECT text FROM titles")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(titles, vec!["Home / X — Mozilla Firefox".to_string()]);
+    }
+
+    #[test]
+    fn untitled_private_windows_keep_their_platform_across_unrelated_rule_changes() {
+        let mut store = Store::open_in_memory().unwrap();
+        let all = classifier("", TitlePolicy::All);
+        store.sync_classification(&all).unwrap();
+        store.insert_observed(vec![observed(0, "firefox", "Home / X — Mozilla Firefox Private Browsing")], &all).unwrap();
+        let other = classifier("disable = [\"youtube\"]\n", TitlePolicy::All);
+        store.sync_classification(&other).unwrap();
+        assert_eq!(platforms(&store), vec![Some("x".to_string())]);
     }
 }

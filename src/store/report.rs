@@ -21,12 +21,15 @@ impl Store {
         )?;
         let mut rows = st.query([lo, hi])?;
         while let Some(r) = rows.next()? {
-            let start: i64 = r.get(0)?;
-            let window = r.get::<_, i64>(3)? as usize;
+            // The schema makes all four INTEGER NOT NULL; `get_ref` skips the conversion
+            // checks that a generic `get` would repeat 500,000 times a year.
+            let int = |i| r.get_ref(i).and_then(|v| v.as_i64().map_err(Into::into));
+            let start = int(0)?;
+            let window = int(3)? as usize;
             builder.push(&SpanRecord {
                 start_ms: start,
-                end_ms: start + r.get::<_, i64>(1)?,
-                utc_offset_min: r.get(2)?,
+                end_ms: start + int(1)?,
+                utc_offset_min: int(2)? as i32,
                 target: by_window.get(window).copied().flatten(),
             });
         }

@@ -138,9 +138,12 @@ pub(super) fn window_id(tx: &Transaction<'_>, w: &StoredWindow) -> rusqlite::Res
     let found: Option<i64> = tx
         .prepare_cached(
             "SELECT id FROM windows WHERE app_id = ?1 AND title_id IS ?2 AND url_id IS ?3
+               AND platform IS ?4
              ORDER BY id LIMIT 1",
         )?
-        .query_row(params![app, title, url], |r| r.get(0))
+        // The platform is part of the key: a private window of a platform stores no title,
+        // like the untracked windows of the same browser, yet must stay apart from them.
+        .query_row(params![app, title, url, w.platform], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
         return Ok(id);
@@ -282,6 +285,20 @@ mod tests {
         let rows = store.spans(0, Millis::MAX, 10).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].app.as_str(), rows[0].end_ms), ("xterm", 9_000));
+    }
+
+    /// Regression: a private window of a platform and the browser's untracked windows both
+    /// store (app, no title); they must not share a window row and so a platform.
+    #[test]
+    fn untitled_windows_of_different_platforms_stay_apart() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut private = span(1_000, 2_000, "firefox", None);
+        private.window.platform = Some("x".into());
+        private.window.category = Some(Category::Social);
+        store.write_spans(&[span(0, 1_000, "firefox", None), private]).unwrap();
+        let rows = store.spans(0, Millis::MAX, 10).unwrap();
+        assert_eq!(rows[0].platform, None);
+        assert_eq!(rows[1].platform.as_deref(), Some("x"));
     }
 
     #[test]

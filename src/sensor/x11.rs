@@ -27,13 +27,14 @@ use x11rb::rust_connection::RustConnection;
 pub use decode::MAX_TITLE_CHARS;
 
 // WM_CLASS and WM_NAME are predefined atoms with fixed ids (`AtomEnum`), so only the EWMH
-// names need interning; all four are interned in one batch at connect.
+// names and the encodings need interning; they are interned in one batch at connect.
 x11rb::atom_manager! {
     Atoms: AtomsCookie {
         _NET_ACTIVE_WINDOW,
         _NET_WM_NAME,
         _NET_WM_PID,
         UTF8_STRING,
+        COMPOUND_TEXT,
     }
 }
 
@@ -43,6 +44,10 @@ x11rb::atom_manager! {
 const TITLE_WORDS: u32 = 1024;
 /// WM_CLASS and WM_CLIENT_MACHINE are short names; 256 bytes is plenty.
 const NAME_WORDS: u32 = 64;
+/// How often (in polls) the event queue is emptied. The sensor selects no events and
+/// discards the errors of requests it abandons, so the queue should stay empty; emptying it
+/// now and then bounds what anything unforeseen could pile up over months.
+const DRAIN_EVENTS_EVERY: u32 = 60;
 
 /// A live connection to one X display.
 pub struct X11Sensor {
@@ -57,6 +62,8 @@ pub struct X11Sensor {
     processes: process::Processes,
     /// Set once the connection broke: a dead connection answers every later poll the same.
     lost: Option<String>,
+    polls: u32,
+    dropped_events: u64,
 }
 
 impl fmt::Debug for X11Sensor {
@@ -81,9 +88,7 @@ impl X11Sensor {
             None => std::env::var("DISPLAY").unwrap_or_default(),
         };
         if name.is_empty() {
-            return Err(SensorError::Unavailable(
-                "DISPLAY is not set, so there is no X display to watch".into(),
-            ));
+            return Err(SensorError::Unavailable("DISPLAY is not set, so there is no X display to watch".into()));
         }
         let unavailable = |why: &dyn fmt::Display| {
             SensorError::Unavailable(format!("cannot connect to X display {name:?} (DISPLAY): {why}"))
@@ -92,19 +97,11 @@ impl X11Sensor {
         let root = conn.setup().roots[screen].root;
 
         // The extension query and the atoms travel together: one round trip.
-        conn.prefetch_extension_information(screensaver::X11_EXTENSION_NAME)
-            .map_err(|e| unavailable(&e))?;
-        let atoms = Atoms::new(&conn)
-            .map_err(|e| unavailable(&e))?
-            .reply()
-            .map_err(|e| unavailable(&e))?;
-        let saver = conn
-            .extension_information(screensaver::X11_EXTENSION_NAME)
-            .map_err(|e| unavailable(&e))?;
+        conn.prefetch_extension_information(screensaver::X11_EXTENSION_NAME).map_err(|e| unavailable(&e))?;
+        let atoms = Atoms::new(&conn).map_err(|e| unavailable(&e))?.reply().map_err(|e| unavailable(&e))?;
+        let saver = conn.extension_information(screensaver::X11_EXTENSION_NAME).map_err(|e| unavailable(&e))?;
         if saver.is_none() {
-            return Err(unavailable(
-                &"the server lacks the MIT-SCREEN-SAVER extension that reports idle time",
-            ));
+            return Err(unavailable(&"the server lacks the MIT-SCREEN-SAVER extension that reports idle time"));
         }
 
         Ok(X11Sensor {
@@ -115,7 +112,15 @@ impl X11Sensor {
             last_active: None,
             processes: process::Processes::new(),
             lost: None,
+            polls: 0,
+            dropped_events: 0,
         })
+    }
+
+    /// How many stray X events (errors of abandoned requests, mostly) the periodic drain has
+    /// thrown away. Zero in a correct sensor; tests hold it to that.
+    pub fn dropped_events(&self) -> u64 {
+        self.dropped_events
     }
 
     fn poll(&mut self) -> Result<Observation, SensorError> {
@@ -135,11 +140,16 @@ impl X11Sensor {
         self.last_active = active;
 
         let props = match (active, guess) {
-            (None, _) => Ok(None),
             (Some(w), Some((guessed, cookies))) if guessed == w => cookies.replies(w),
-            (Some(w), _) => WindowCookies::send(conn, &self.atoms, w)
-                .map_err(|e| self.broke(&e))?
-                .replies(w),
+            (active, guess) => {
+                if let Some((_, cookies)) = guess {
+                    cookies.discard();
+                }
+                match active {
+                    Some(w) => WindowCookies::send(conn, &self.atoms, w).map_err(|e| self.broke(&e))?.replies(w),
+                    None => Ok(None),
+                }
+            }
         }
         .map_err(|e| self.broke(&e))?;
 
@@ -147,16 +157,26 @@ impl X11Sensor {
             (Some(w), Some(props)) => Some(self.window(w, props)),
             _ => None,
         };
+
+        self.polls = self.polls.wrapping_add(1);
+        if self.polls % DRAIN_EVENTS_EVERY == 0 {
+            while let Some(event) = self.conn.poll_for_event().map_err(|e| self.broke(&e))? {
+                debug!(?event, "dropped an X event nobody asked for");
+                self.dropped_events += 1;
+            }
+        }
         Ok(Observation { window, idle_ms: u64::from(idle_ms) })
     }
 
     fn window(&mut self, id: xproto::Window, props: WindowProperties) -> Window {
-        let title = decode::title(&props.net_wm_name, &props.wm_name, self.atoms.UTF8_STRING);
-        let app = decode::class(&props.wm_class);
+        let encodings =
+            decode::Encodings { utf8_string: self.atoms.UTF8_STRING, compound_text: self.atoms.COMPOUND_TEXT };
+        let title = decode::title(&props[NET_WM_NAME], &props[WM_NAME], encodings);
+        let app = decode::class(&props[WM_CLASS]);
         // A pid from another machine (a window forwarded over `ssh -X`) names some unrelated
         // local process, so it is dropped rather than resolved to a wrong executable.
-        let pid = decode::cardinal(&props.net_wm_pid)
-            .filter(|_| self.processes.is_local(&decode::machine(&props.wm_client_machine)));
+        let machine = decode::machine(&props[WM_CLIENT_MACHINE]);
+        let pid = decode::cardinal(&props[NET_WM_PID]).filter(|_| self.processes.is_local(machine.as_deref()));
         let exe = pid.and_then(|pid| self.processes.exe(id, pid));
         Window { app, exe, title, url: None, pid }
     }
@@ -198,56 +218,57 @@ fn active_window(reply: &GetPropertyReply) -> Option<xproto::Window> {
     decode::cardinal(reply).filter(|&w| w != x11rb::NONE)
 }
 
-/// The property requests for one window, sent together so their replies share a round trip.
-struct WindowCookies<'c> {
-    net_wm_name: Cookie<'c, RustConnection, GetPropertyReply>,
-    wm_name: Cookie<'c, RustConnection, GetPropertyReply>,
-    wm_class: Cookie<'c, RustConnection, GetPropertyReply>,
-    net_wm_pid: Cookie<'c, RustConnection, GetPropertyReply>,
-    wm_client_machine: Cookie<'c, RustConnection, GetPropertyReply>,
-}
+/// The properties read from each window, in the order [`WindowCookies`] holds them.
+const NET_WM_NAME: usize = 0;
+const WM_NAME: usize = 1;
+const WM_CLASS: usize = 2;
+const NET_WM_PID: usize = 3;
+const WM_CLIENT_MACHINE: usize = 4;
 
-struct WindowProperties {
-    net_wm_name: GetPropertyReply,
-    wm_name: GetPropertyReply,
-    wm_class: GetPropertyReply,
-    net_wm_pid: GetPropertyReply,
-    wm_client_machine: GetPropertyReply,
-}
+/// The property requests for one window, sent together so their replies share a round trip.
+///
+/// A cookie that is merely dropped discards its reply but turns an X error into an event,
+/// and events nobody reads pile up for the life of the connection. Every cookie here is
+/// therefore consumed or discarded with its errors: a wrong guess, or a window that
+/// vanished, costs nothing later.
+struct WindowCookies<'c>([Cookie<'c, RustConnection, GetPropertyReply>; 5]);
+
+type WindowProperties = [GetPropertyReply; 5];
 
 impl<'c> WindowCookies<'c> {
     fn send(conn: &'c RustConnection, atoms: &Atoms, w: xproto::Window) -> Result<Self, ConnectionError> {
         let get = |property: u32, type_: u32, words: u32| conn.get_property(false, w, property, type_, 0, words);
         let any = u32::from(AtomEnum::ANY);
-        Ok(WindowCookies {
-            net_wm_name: get(atoms._NET_WM_NAME, atoms.UTF8_STRING, TITLE_WORDS)?,
+        Ok(WindowCookies([
+            get(atoms._NET_WM_NAME, atoms.UTF8_STRING, TITLE_WORDS)?,
             // WM_NAME may be STRING or COMPOUND_TEXT; take whichever it is.
-            wm_name: get(AtomEnum::WM_NAME.into(), any, TITLE_WORDS)?,
-            wm_class: get(AtomEnum::WM_CLASS.into(), AtomEnum::STRING.into(), NAME_WORDS)?,
-            net_wm_pid: get(atoms._NET_WM_PID, AtomEnum::CARDINAL.into(), 1)?,
-            wm_client_machine: get(AtomEnum::WM_CLIENT_MACHINE.into(), any, NAME_WORDS)?,
-        })
+            get(AtomEnum::WM_NAME.into(), any, TITLE_WORDS)?,
+            get(AtomEnum::WM_CLASS.into(), AtomEnum::STRING.into(), NAME_WORDS)?,
+            get(atoms._NET_WM_PID, AtomEnum::CARDINAL.into(), 1)?,
+            get(AtomEnum::WM_CLIENT_MACHINE.into(), any, NAME_WORDS)?,
+        ]))
     }
 
     /// `Ok(None)` when the window is gone: `_NET_ACTIVE_WINDOW` can name a window destroyed
     /// a moment ago (the window manager has not caught up), and the server answers BadWindow.
     fn replies(self, w: xproto::Window) -> Result<Option<WindowProperties>, ConnectionError> {
-        fn get(cookie: Cookie<'_, RustConnection, GetPropertyReply>, w: u32) -> Result<Option<GetPropertyReply>, ConnectionError> {
+        let mut replies = Vec::with_capacity(5);
+        let mut cookies = self.0.into_iter();
+        for cookie in cookies.by_ref() {
             match cookie.reply() {
-                Ok(reply) => Ok(Some(reply)),
+                Ok(reply) => replies.push(reply),
                 Err(ReplyError::X11Error(e)) => {
                     debug!(window = w, error = ?e.error_kind, "active window vanished while polled");
-                    Ok(None)
+                    cookies.for_each(Cookie::discard_reply_and_errors);
+                    return Ok(None);
                 }
-                Err(ReplyError::ConnectionError(e)) => Err(e),
+                Err(ReplyError::ConnectionError(e)) => return Err(e),
             }
         }
-        // On the first error the remaining cookies are dropped, which discards their replies.
-        let Some(net_wm_name) = get(self.net_wm_name, w)? else { return Ok(None) };
-        let Some(wm_name) = get(self.wm_name, w)? else { return Ok(None) };
-        let Some(wm_class) = get(self.wm_class, w)? else { return Ok(None) };
-        let Some(net_wm_pid) = get(self.net_wm_pid, w)? else { return Ok(None) };
-        let Some(wm_client_machine) = get(self.wm_client_machine, w)? else { return Ok(None) };
-        Ok(Some(WindowProperties { net_wm_name, wm_name, wm_class, net_wm_pid, wm_client_machine }))
+        Ok(Some(replies.try_into().expect("one reply per cookie")))
+    }
+
+    fn discard(self) {
+        self.0.into_iter().for_each(Cookie::discard_reply_and_errors);
     }
 }

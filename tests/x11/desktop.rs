@@ -3,9 +3,10 @@
 //! megabyte titles).
 //!
 //! Every process started here is a direct child, killed by pid and waited for on drop: in
-//! this sandbox PID 1 does not reap orphans, so anything left to it stays a zombie. That is
-//! also why xterms run `-hold -e true`: the shell-less child exits at once and xterm itself
-//! reaps it, so no grandchild outlives the test.
+//! this sandbox PID 1 does not reap orphans, so anything left to it stays a zombie. An xterm
+//! has a child of its own (`sleep`), killed first so that xterm reaps it and exits by itself.
+//! xterm does not always reap it (when it sees the pty close before SIGCHLD), so the test
+//! process makes itself the subreaper of its descendants and reaps such a `sleep` by pid.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -14,9 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use x11rb::connection::Connection;
-use x11rb::protocol::xproto::{
-    AtomEnum, ConnectionExt as _, CreateWindowAux, PropMode, Window, WindowClass,
-};
+use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, CreateWindowAux, PropMode, Window, WindowClass};
 use x11rb::rust_connection::RustConnection;
 use x11rb::wrapper::ConnectionExt as _;
 
@@ -48,44 +47,51 @@ impl Desktop {
     /// Xvfb and openbox, the usual desktop.
     pub fn with_wm() -> Desktop {
         let mut d = Desktop::bare();
-        let wm = d.command("openbox").arg("--sm-disable").stdout(Stdio::null()).stderr(d.log("openbox")).spawn();
+        // Openbox manages windows before it is fully up, but does not focus the ones mapped
+        // meanwhile; `--startup` runs once it is, and tells us by creating a file.
+        let ready = d.dir.path().join("openbox-ready");
+        let wm = d
+            .command("openbox")
+            .args(["--sm-disable", "--startup"])
+            .arg(format!("touch {}", ready.display()))
+            .stdout(Stdio::null())
+            .stderr(d.log("openbox"))
+            .spawn();
         d.wm = Some(wm.expect("spawn openbox"));
-        d.wait_for_wm();
+        d.wait_for_wm(&ready);
         d
     }
 
     /// Xvfb alone: no window manager, so nothing sets `_NET_ACTIVE_WINDOW` unless the test does
     /// ([`Desktop::set_active`]).
     pub fn bare() -> Desktop {
+        Desktop::start(None)
+    }
+
+    /// Like [`Self::bare`], on a display number no other test will take after this one's
+    /// server dies: for tests that kill the server and then check that nothing answers.
+    pub fn bare_unshared() -> Desktop {
+        // Parallel tests take the lowest free numbers; these are far above them.
+        let base = 600 + std::process::id() % 300;
+        Desktop::start(Some(base))
+    }
+
+    fn start(first_display: Option<u32>) -> Desktop {
         require_tools();
+        // Orphaned descendants come to us rather than to PID 1; see `close_xterm`.
+        let _ = rustix::process::set_child_subreaper(Some(rustix::process::getpid()));
         let dir = tempfile::tempdir().expect("temp dir");
-        // -displayfd: Xvfb picks a free display and writes its number once it accepts
-        // connections, which avoids both races on display numbers and sleeping.
-        let mut xvfb = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1024x768x24"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(File::create(dir.path().join("xvfb.log")).expect("log file"))
-            .spawn()
-            .expect("spawn Xvfb");
-        let stdout = xvfb.stdout.take().expect("Xvfb stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let number = match rx.recv_timeout(STEP_TIMEOUT) {
-            Ok(line) if !line.trim().is_empty() => line.trim().to_owned(),
-            _ => {
-                stop(&mut xvfb);
-                panic!("Xvfb did not start: {}", read_log(&dir.path().join("xvfb.log")));
-            }
-        };
-        let display = format!(":{number}");
-        let (conn, screen) = match RustConnection::connect(Some(&display)) {
-            Ok(c) => c,
+        let log = dir.path().join("xvfb.log");
+        let (xvfb, display) = match first_display {
+            None => start_xvfb(&log, None),
+            // A number in use makes Xvfb exit at once; try the next.
+            Some(first) => (first..first + 20).find_map(|n| start_xvfb(&log, Some(n))),
+        }
+        .unwrap_or_else(|| panic!("Xvfb did not start: {}", read_log(&log)));
+        let (xvfb, (conn, screen)) = match RustConnection::connect(Some(&display)) {
+            Ok(connected) => (xvfb, connected),
             Err(e) => {
+                let mut xvfb = xvfb;
                 stop(&mut xvfb);
                 panic!("cannot connect to the new Xvfb on {display}: {e}");
             }
@@ -99,6 +105,8 @@ impl Desktop {
         let mut c = Command::new(program);
         let dir = self.dir.path();
         c.env("DISPLAY", &self.display)
+            // Titles given on xterm's command line are UTF-8 whatever the CI machine's locale.
+            .env("LC_ALL", "C.UTF-8")
             .env("XDG_CONFIG_HOME", dir.join("config"))
             .env("XDG_CACHE_HOME", dir.join("cache"))
             .env("XDG_DATA_HOME", dir.join("data"))
@@ -110,12 +118,10 @@ impl Desktop {
         File::create(self.dir.path().join(format!("{name}.log"))).expect("log file")
     }
 
-    fn wait_for_wm(&self) {
-        let check = self.atom("_NET_SUPPORTING_WM_CHECK");
+    fn wait_for_wm(&self, ready: &Path) {
         let deadline = Instant::now() + STEP_TIMEOUT;
         loop {
-            let reply = self.conn.get_property(false, self.root, check, AtomEnum::WINDOW, 0, 1).unwrap().reply().unwrap();
-            if reply.value32().and_then(|mut v| v.next()).is_some_and(|w| w != 0) {
+            if ready.exists() {
                 return;
             }
             assert!(
@@ -129,12 +135,12 @@ impl Desktop {
     }
 
     /// An xterm with WM_CLASS class `class` (instance `xterm`) and title `title`, once its
-    /// window exists. Openbox focuses it when it maps; tests that care call [`Self::activate`].
+    /// window exists and has the focus.
     pub fn xterm(&mut self, class: &str, title: &str) -> Term {
         let log = self.log(&format!("xterm-{class}"));
         let child = self
             .command("xterm")
-            .args(["-hold", "-class", class, "-T", title, "-geometry", "40x8", "-e", "true"])
+            .args(["-class", class, "-T", title, "-geometry", "40x8", "-e", "sleep", "600"])
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -144,21 +150,19 @@ impl Desktop {
         let found = self.xdotool(&["search", "--sync", "--class", &format!("^{class}$")]);
         let window = found.lines().next().and_then(|l| l.trim().parse().ok()).expect("xdotool printed a window id");
         // Openbox focuses a new window once it has managed it. Waiting for that keeps it from
-        // taking the focus back after a test has moved it elsewhere.
-        assert!(self.wait_until_active(window, STEP_TIMEOUT), "openbox never focused the new {class} xterm");
-        // xterm reaps `true` itself; wait for that so killing xterm later orphans nothing.
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        while has_children(pid) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
+        // taking the focus back after a test has moved it elsewhere; should it not (focus
+        // stealing prevention), the window is activated explicitly.
+        if !self.wait_until_active(window, Duration::from_secs(2)) {
+            self.activate(window);
         }
         Term { pid, window }
     }
 
-    /// Kills a client started by [`Self::xterm`] and waits for it.
+    /// Closes an xterm started by [`Self::xterm`] and waits for it.
     pub fn close(&mut self, pid: u32) {
         let i = self.clients.iter().position(|c| c.id() == pid).expect("a client of this desktop");
         let mut child = self.clients.remove(i);
-        stop(&mut child);
+        close_xterm(&mut child);
     }
 
     /// Gives `window` the focus through the window manager, returning once
@@ -265,23 +269,22 @@ impl Desktop {
     }
 
     /// Kills the X server outright (SIGKILL, no goodbye to clients) and waits for it.
+    ///
+    /// A killed Xvfb leaves its socket file behind, which is removed so runs do not litter
+    /// `/tmp/.X11-unix`. Use [`Self::bare_unshared`], whose number no other test reuses.
     pub fn kill_server(&mut self) {
         if let Some(mut xvfb) = self.xvfb.take() {
             let _ = xvfb.kill();
             let _ = xvfb.wait();
+            let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{}", self.display.trim_start_matches(':')));
         }
-        // A killed Xvfb leaves its socket and lock file. Socket first: while the lock file
-        // exists no other Xvfb takes this number, so we never delete a live server's socket.
-        let n = self.display.trim_start_matches(':');
-        let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{n}"));
-        let _ = std::fs::remove_file(format!("/tmp/.X{n}-lock"));
     }
 }
 
 impl Drop for Desktop {
     fn drop(&mut self) {
         for child in &mut self.clients {
-            stop(child);
+            close_xterm(child);
         }
         if let Some(wm) = &mut self.wm {
             stop(wm);
@@ -292,12 +295,42 @@ impl Drop for Desktop {
     }
 }
 
+/// Starts Xvfb on `display`, or on a free display it picks itself, and returns once it
+/// accepts connections; `None` if it exits first (the display is taken).
+fn start_xvfb(log: &Path, display: Option<u32>) -> Option<(Child, String)> {
+    let mut cmd = Command::new("Xvfb");
+    if let Some(n) = display {
+        cmd.arg(format!(":{n}"));
+    }
+    // -displayfd: Xvfb writes the display number once it accepts connections (and, without a
+    // display given, picks a free one), which avoids both sleeping and racing on numbers.
+    let mut xvfb = cmd
+        .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1024x768x24"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(File::create(log).expect("log file"))
+        .spawn()
+        .expect("spawn Xvfb");
+    let stdout = xvfb.stdout.take().expect("Xvfb stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    match rx.recv_timeout(STEP_TIMEOUT) {
+        Ok(line) if !line.trim().is_empty() => Some((xvfb, format!(":{}", line.trim()))),
+        _ => {
+            stop(&mut xvfb);
+            None
+        }
+    }
+}
+
 fn require_tools() {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let missing: Vec<&str> = TOOLS
-        .into_iter()
-        .filter(|tool| !std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
-        .collect();
+    let missing: Vec<&str> =
+        TOOLS.into_iter().filter(|tool| !std::env::split_paths(&path).any(|dir| dir.join(tool).is_file())).collect();
     assert!(
         missing.is_empty(),
         "the X11 tests need {} on PATH; missing: {}. `make test` installs them (scripts/deps.sh), \
@@ -307,22 +340,30 @@ fn require_tools() {
     );
 }
 
-/// SIGTERM, a moment to exit cleanly (Xvfb removes its socket and lock), then SIGKILL; waits
-/// either way so nothing is left a zombie.
+/// SIGTERM and a moment to exit cleanly (Xvfb removes its socket and lock), then SIGKILL;
+/// waits either way so nothing is left a zombie.
 pub fn stop(child: &mut Child) {
     if child.try_wait().ok().flatten().is_some() {
         return;
     }
     let _ = rustix::process::kill_process(rustix::process::Pid::from_child(child), rustix::process::Signal::TERM);
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < deadline {
-        if child.try_wait().ok().flatten().is_some() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
+    if !exits_within(child, Duration::from_secs(3)) {
+        let _ = child.kill();
+        let _ = child.wait();
     }
-    let _ = child.kill();
-    let _ = child.wait();
+}
+
+fn exits_within(child: &mut Child, patience: Duration) -> bool {
+    let deadline = Instant::now() + patience;
+    loop {
+        if child.try_wait().ok().flatten().is_some() {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// Runs a short command to completion and returns its stdout; panics on failure or when it
@@ -359,8 +400,30 @@ pub fn run(cmd: &mut Command) -> String {
     stdout
 }
 
-fn has_children(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).is_ok_and(|c| !c.trim().is_empty())
+/// Kills the xterm's own child, which makes xterm exit; then waits for xterm, and reaps the
+/// child if xterm left it to us.
+fn close_xterm(xterm: &mut Child) {
+    let pid = xterm.id();
+    let children: Vec<rustix::process::Pid> = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|c| rustix::process::Pid::from_raw(c.parse().ok()?))
+        .collect();
+    for &child in &children {
+        let _ = rustix::process::kill_process(child, rustix::process::Signal::KILL);
+    }
+    if children.is_empty() || !exits_within(xterm, Duration::from_secs(2)) {
+        stop(xterm);
+    }
+    let me = std::process::id();
+    for child in children {
+        // Only a zombie whose parent is now us: never wait for a pid some other test owns.
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.as_raw_nonzero())).unwrap_or_default();
+        let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or_default().split_whitespace().collect();
+        if fields.first() == Some(&"Z") && fields.get(1) == Some(&me.to_string().as_str()) {
+            let _ = rustix::process::waitpid(Some(child), rustix::process::WaitOptions::empty());
+        }
+    }
 }
 
 fn read_log(path: &Path) -> String {

@@ -8,12 +8,21 @@ use x11rb::protocol::xproto::{Atom, AtomEnum, GetPropertyReply};
 /// a page that sets an enormous title can make us store.
 pub const MAX_TITLE_CHARS: usize = 1024;
 
+/// The atoms that name text encodings.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Encodings {
+    pub utf8_string: Atom,
+    pub compound_text: Atom,
+}
+
 /// The title: `_NET_WM_NAME` (UTF-8) when the window sets it, else the ICCCM `WM_NAME`.
-pub(super) fn title(net_wm_name: &GetPropertyReply, wm_name: &GetPropertyReply, utf8_string: Atom) -> String {
+pub(super) fn title(net_wm_name: &GetPropertyReply, wm_name: &GetPropertyReply, atoms: Encodings) -> String {
     // Asked for as UTF8_STRING, the server returns no bytes when the type differs; such a
     // property is as good as absent.
-    let text = if net_wm_name.type_ == utf8_string && net_wm_name.format == 8 {
+    let text = if net_wm_name.type_ == atoms.utf8_string && net_wm_name.format == 8 {
         text(&net_wm_name.value, false, net_wm_name.bytes_after > 0)
+    } else if wm_name.format == 8 && wm_name.type_ == atoms.compound_text {
+        compound_text(&wm_name.value, wm_name.bytes_after > 0)
     } else if wm_name.format == 8 {
         let latin1 = wm_name.type_ == u32::from(AtomEnum::STRING);
         text(&wm_name.value, latin1, wm_name.bytes_after > 0)
@@ -67,6 +76,53 @@ pub(super) fn text(bytes: &[u8], latin1: bool, truncated: bool) -> String {
     }
 }
 
+/// Decodes COMPOUND_TEXT, which Xt and Motif clients (xterm among them, outside a UTF-8
+/// locale) use for WM_NAME beyond Latin-1. Only what titles need: ASCII and Latin-1, and
+/// UTF-8 segments (`ESC % G` … `ESC % @`), which is how modern Xlib encodes everything
+/// else. Characters in other designated character sets (the legacy CJK encodings) become
+/// U+FFFD: a readable title with gaps beats a failed poll or a table of ISO 2022 charsets.
+pub(super) fn compound_text(bytes: &[u8], truncated: bool) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    // What GL (0x20..0x7F) and GR (0xA0..0xFF) hold: ASCII and Latin-1 until redesignated.
+    let (mut gl_ascii, mut gr_latin1, mut utf8) = (true, true, false);
+    let mut rest = bytes;
+    while let Some(&b) = rest.first() {
+        if b == 0x1b {
+            // ESC, intermediate bytes 0x20..=0x2F, one final byte.
+            let len = 1 + rest[1..].iter().take_while(|b| (0x20..=0x2f).contains(*b)).count();
+            let len = (len + 1).min(rest.len());
+            match &rest[..len] {
+                b"\x1b%G" => utf8 = true,
+                b"\x1b%@" => utf8 = false,
+                b"\x1b(B" => gl_ascii = true,
+                b"\x1b-A" => gr_latin1 = true,
+                [0x1b, b'(', ..] | [0x1b, b'$', b'(', ..] => gl_ascii = false,
+                [0x1b, ..] if len >= 3 => gr_latin1 = false,
+                _ => {}
+            }
+            rest = &rest[len..];
+        } else if utf8 {
+            let run = rest.iter().position(|&b| b == 0x1b).unwrap_or(rest.len());
+            let at_end = run == rest.len();
+            out.push_str(&text(&rest[..run], false, truncated && at_end));
+            rest = &rest[run..];
+        } else {
+            out.push(match b {
+                b'\t' | b'\n' => char::from(b),
+                0x20..=0x7f if gl_ascii => char::from(b),
+                0xa0..=0xff if gr_latin1 => char::from(b),
+                0x00 => {
+                    rest = &rest[1..];
+                    continue;
+                }
+                _ => char::REPLACEMENT_CHARACTER,
+            });
+            rest = &rest[1..];
+        }
+    }
+    out
+}
+
 /// Cuts `s` to at most `max` characters, on a character boundary.
 pub(super) fn cap_chars(mut s: String, max: usize) -> String {
     if let Some((end, _)) = s.char_indices().nth(max) {
@@ -96,17 +152,19 @@ mod tests {
     }
 
     const UTF8: Atom = 300;
+    const CT: Atom = 301;
+    const ENC: Encodings = Encodings { utf8_string: UTF8, compound_text: CT };
 
     #[test]
     fn prefers_net_wm_name_and_falls_back_to_wm_name() {
         let net = reply(UTF8, 8, "Grüße — Mozilla Firefox".as_bytes(), 0);
         let old = reply(AtomEnum::STRING, 8, b"old", 0);
-        assert_eq!(title(&net, &old, UTF8), "Grüße — Mozilla Firefox");
-        assert_eq!(title(&absent(), &old, UTF8), "old");
-        assert_eq!(title(&absent(), &absent(), UTF8), "");
+        assert_eq!(title(&net, &old, ENC), "Grüße — Mozilla Firefox");
+        assert_eq!(title(&absent(), &old, ENC), "old");
+        assert_eq!(title(&absent(), &absent(), ENC), "");
         // _NET_WM_NAME of a type other than UTF8_STRING: the server sends no data.
         let wrong = reply(AtomEnum::STRING, 8, b"", 9);
-        assert_eq!(title(&wrong, &old, UTF8), "old");
+        assert_eq!(title(&wrong, &old, ENC), "old");
     }
 
     #[test]
@@ -136,8 +194,24 @@ mod tests {
         assert_eq!(cap_chars("€€€".into(), 2), "€€");
         assert_eq!(cap_chars("ab".into(), 2), "ab");
         let long = "é".repeat(MAX_TITLE_CHARS + 10);
-        let t = title(&reply(UTF8, 8, long.as_bytes(), 1 << 20), &absent(), UTF8);
+        let t = title(&reply(UTF8, 8, long.as_bytes(), 1 << 20), &absent(), ENC);
         assert_eq!(t.chars().count(), MAX_TITLE_CHARS);
+    }
+
+    #[test]
+    fn compound_text_of_xterm_and_friends() {
+        // What xterm sets for `-T "Home / X — Mozilla Firefox"` outside a UTF-8 locale.
+        let xterm = b"Home / X \x1b%G\xe2\x80\x94\x1b%@ Mozilla Firefox";
+        assert_eq!(compound_text(xterm, false), "Home / X — Mozilla Firefox");
+        assert_eq!(title(&absent(), &reply(CT, 8, xterm, 0), ENC), "Home / X — Mozilla Firefox");
+        assert_eq!(compound_text(b"caf\xe9", false), "café");
+        // A Japanese (JIS X 0208) segment: unknown, so replaced, and ASCII after it is back.
+        assert_eq!(compound_text(b"a\x1b$(B\x30\x21\x1b(Bz", false), "a\u{fffd}\u{fffd}z");
+        // A UTF-8 segment cut by the length cap loses only the cut character.
+        assert_eq!(compound_text(b"x\x1b%G\xe2\x80", true), "x");
+        // Garbage never fails.
+        assert_eq!(compound_text(b"\x1b", false), "");
+        assert_eq!(compound_text(b"\x1b%", false), "");
     }
 
     #[test]

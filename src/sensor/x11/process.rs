@@ -29,7 +29,7 @@ impl Processes {
 
     /// Whether a client on `machine` (its WM_CLIENT_MACHINE) runs here, so that its pid means
     /// something in our `/proc`. Unknown either way counts as local: most clients are.
-    pub(super) fn is_local(&self, machine: &Option<String>) -> bool {
+    pub(super) fn is_local(&self, machine: Option<&str>) -> bool {
         match (machine, &self.hostname) {
             (Some(machine), Some(host)) => same_host(machine, host),
             _ => true,
@@ -88,8 +88,8 @@ mod tests {
         assert!(!same_host("vm.example.org", "vm.other.org"));
         assert!(!same_host("laptop", "vm"));
         let p = Processes { hostname: Some("vm".into()), exes: HashMap::new() };
-        assert!(p.is_local(&None));
-        assert!(p.is_local(&Some("vm".into())));
-        assert!(!p.is_local(&Some("server".into())));
+        assert!(p.is_local(None));
+        assert!(p.is_local(Some("vm")));
+        assert!(!p.is_local(Some("server")));
     }
 }

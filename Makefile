@@ -22,7 +22,8 @@ run: build
 ## Every test: unit, CLI integration, real X11 tracking, crash safety.
 test: deps
 	$(CARGO) test --locked --all-targets --no-run -q
-	$(CARGO) test --locked
+	$(CARGO) test --locked --doc -q
+	$(CARGO) test --locked --lib --bins --tests
 
 ## Benchmarks (criterion) and whole-process figures against DESIGN.md's budgets.
 bench: deps

@@ -51,6 +51,7 @@ fn ingest(c: &mut Criterion) {
     let obs = observations();
     let mut now: i64 = 1_780_000_000_000;
     let mut i = 0usize;
+    let mut last_write = now;
 
     let mut group = c.benchmark_group("tracker");
     group.throughput(Throughput::Elements(obs.len() as u64));
@@ -60,12 +61,22 @@ fn ingest(c: &mut Criterion) {
                 now += 1000;
                 let o = &obs[i % obs.len()];
                 i += 1;
-                let closed = tracker.observe(now, 60, o);
-                let flush_due = i % 5 == 0;
-                if closed.is_some() || flush_due {
-                    let mut batch: Vec<_> = closed.into_iter().collect();
-                    batch.extend(tracker.open_span().cloned());
-                    store.write_spans(&batch).unwrap();
+                // As `mast track` does: a closed span is written at once with the open one,
+                // and the open one at least every 5 s.
+                match tracker.observe(now, 60, o) {
+                    Some(closed) => {
+                        let mut batch = vec![closed];
+                        batch.extend(tracker.open_span().cloned());
+                        store.write_spans(&batch).unwrap();
+                        last_write = now;
+                    }
+                    None if now - last_write >= mast::track::FLUSH_EVERY_MS => {
+                        if let Some(open) = tracker.open_span() {
+                            store.write_spans(std::slice::from_ref(open)).unwrap();
+                        }
+                        last_write = now;
+                    }
+                    None => {}
                 }
             }
         })
@@ -73,5 +84,43 @@ fn ingest(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ingest);
+/// The in-memory part alone: merge + classify, no store.
+fn merge_classify(c: &mut Criterion) {
+    let settings = Settings { title_policy: TitlePolicy::Targets, ..Settings::default() };
+    let classifier = Classifier { rules: Rules::builtin(), policy: settings.title_policy };
+    let mut tracker = Tracker::new(TrackerConfig::from_settings(&settings), classifier, &settings);
+    let obs = observations();
+    let mut now: i64 = 1_780_000_000_000;
+    let mut group = c.benchmark_group("tracker");
+    group.throughput(Throughput::Elements(obs.len() as u64));
+    group.bench_function("observe_merge_classify", |b| {
+        b.iter(|| {
+            for o in &obs {
+                now += 1000;
+                std::hint::black_box(tracker.observe(now, 60, o));
+            }
+        })
+    });
+    group.finish();
+}
+
+/// One flush of the open span: the transaction `mast track` commits every 5 s.
+fn flush(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("mast.db")).unwrap();
+    let mut span = mast::model::Span {
+        start_ms: 1_780_000_000_000,
+        end_ms: 1_780_000_001_000,
+        utc_offset_min: 60,
+        window: mast::model::StoredWindow { app: "xterm".into(), ..Default::default() },
+    };
+    c.bench_function("store/flush_open_span", |b| {
+        b.iter(|| {
+            span.end_ms += 1000;
+            store.write_spans(std::slice::from_ref(&span)).unwrap();
+        })
+    });
+}
+
+criterion_group!(benches, ingest, merge_classify, flush);
 criterion_main!(benches);

@@ -76,34 +76,13 @@ struct App {
     exe: &'static str,
 }
 
-const FIREFOX: App = App {
-    app: "firefox",
-    exe: "firefox",
-};
-const CHROME: App = App {
-    app: "Google-chrome",
-    exe: "chrome",
-};
-const CODE: App = App {
-    app: "Code",
-    exe: "code",
-};
-const TERMINAL: App = App {
-    app: "Alacritty",
-    exe: "alacritty",
-};
-const DISCORD: App = App {
-    app: "discord",
-    exe: "Discord",
-};
-const TELEGRAM: App = App {
-    app: "TelegramDesktop",
-    exe: "Telegram",
-};
-const FILES: App = App {
-    app: "org.gnome.Nautilus",
-    exe: "nautilus",
-};
+const FIREFOX: App = App { app: "firefox", exe: "firefox" };
+const CHROME: App = App { app: "Google-chrome", exe: "chrome" };
+const CODE: App = App { app: "Code", exe: "code" };
+const TERMINAL: App = App { app: "Alacritty", exe: "alacritty" };
+const DISCORD: App = App { app: "discord", exe: "Discord" };
+const TELEGRAM: App = App { app: "TelegramDesktop", exe: "Telegram" };
+const FILES: App = App { app: "org.gnome.Nautilus", exe: "nautilus" };
 
 /// A kind of window with the titles it shows and how long one title typically stays up.
 struct Source {
@@ -150,11 +129,7 @@ const OTHER_WEB: Source = Source {
     ],
     dwell: (MIN, 8 * MIN),
 };
-const FILE_MANAGER: Source = Source {
-    app: FILES,
-    titles: &["Downloads", "Pictures"],
-    dwell: (5 * SEC, MIN),
-};
+const FILE_MANAGER: Source = Source { app: FILES, titles: &["Downloads", "Pictures"], dwell: (5 * SEC, MIN) };
 
 const INSTAGRAM: Source = Source {
     app: FIREFOX,
@@ -210,22 +185,12 @@ const DISCORD_CHAT: Source = Source {
     ],
     dwell: (20 * SEC, 5 * MIN),
 };
-const TELEGRAM_CHAT: Source = Source {
-    app: TELEGRAM,
-    titles: &["Telegram", "Telegram (2)", "Telegram (1)"],
-    dwell: (10 * SEC, 3 * MIN),
-};
+const TELEGRAM_CHAT: Source =
+    Source { app: TELEGRAM, titles: &["Telegram", "Telegram (2)", "Telegram (1)"], dwell: (10 * SEC, 3 * MIN) };
 
 /// The social targets, with how much each is drawn toward: for quick checks, and for the
 /// sessions people sink into.
-const SOCIAL: [&Source; 6] = [
-    &INSTAGRAM,
-    &X,
-    &REDDIT,
-    &YOUTUBE,
-    &DISCORD_CHAT,
-    &TELEGRAM_CHAT,
-];
+const SOCIAL: [&Source; 6] = [&INSTAGRAM, &X, &REDDIT, &YOUTUBE, &DISCORD_CHAT, &TELEGRAM_CHAT];
 const CHECK_WEIGHTS: [u32; 6] = [30, 20, 8, 4, 18, 20];
 const SESSION_WEIGHTS: [u32; 6] = [25, 15, 15, 30, 10, 5];
 const LATE_WEIGHTS: [u32; 6] = [30, 10, 20, 40, 0, 0];
@@ -320,16 +285,11 @@ impl DayWriter {
         let target = SOCIAL[self.rng.weighted(weights)];
         let until = self.t + self.rng.between(len.0, len.1);
         while self.t < until && !self.block_over() {
-            let dur = self
-                .rng
-                .between(target.dwell.0, target.dwell.1)
-                .min(until - self.t)
-                .max(SEC);
+            let dur = self.rng.between(target.dwell.0, target.dwell.1).min(until - self.t).max(SEC);
             let title = *self.rng.pick(target.titles);
             self.span(target.app, title, dur);
             if self.rng.chance(0.15) {
-                let elsewhere =
-                    [&TELEGRAM_CHAT, &FILE_MANAGER, &EDITOR][self.rng.weighted(&[5, 3, 2])];
+                let elsewhere = [&TELEGRAM_CHAT, &FILE_MANAGER, &EDITOR][self.rng.weighted(&[5, 3, 2])];
                 let title = *self.rng.pick(elsewhere.titles);
                 let dur = self.rng.between(4 * SEC, 15 * SEC);
                 self.span(elsewhere.app, title, dur);
@@ -341,11 +301,7 @@ impl DayWriter {
         // A block never starts before the previous one ended, so spans stay in order.
         self.t = self.t.max(start);
         self.block_end = end;
-        let session_len = if weekend {
-            (5 * MIN, 45 * MIN)
-        } else {
-            (3 * MIN, 25 * MIN)
-        };
+        let session_len = if weekend { (5 * MIN, 45 * MIN) } else { (3 * MIN, 25 * MIN) };
         while !self.block_over() {
             match mode {
                 Mode::Morning => match self.rng.weighted(&[50, 25, 15, 10]) {
@@ -387,12 +343,7 @@ impl DayWriter {
 /// from its own stream derived from `(seed, date)`, so a day's spans do not depend on
 /// `days`: a shorter run is a suffix of a longer one. Spans of a day lie within
 /// 07:00–02:30 local time, so they fall on that local day for any day-start hour 03–07.
-pub fn realistic(
-    days: u32,
-    end_day: NaiveDate,
-    utc_offset_min: i32,
-    seed: u64,
-) -> impl Iterator<Item = Span> {
+pub fn realistic(days: u32, end_day: NaiveDate, utc_offset_min: i32, seed: u64) -> impl Iterator<Item = Span> {
     let last = localday::epoch_day_of(end_day);
     let first = last - i64::from(days) + 1;
     (first..=last).flat_map(move |day| realistic_day(day, utc_offset_min, seed))
@@ -404,13 +355,7 @@ fn realistic_day(day: EpochDay, offset: i32, seed: u64) -> Vec<Span> {
     let at = |h: i64, m: i64| midnight + h * HOUR + m * MIN;
     let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
     let rng = Rng::new(mix(seed ^ mix(day as u64)));
-    let mut w = DayWriter {
-        rng,
-        spans: Vec::new(),
-        offset,
-        t: midnight,
-        block_end: midnight,
-    };
+    let mut w = DayWriter { rng, spans: Vec::new(), offset, t: midnight, block_end: midnight };
     if weekend {
         let wake = at(9, 30) + w.rng.between(0, HOUR);
         w.block(Mode::Leisure, wake, at(13, 0), true);
@@ -429,10 +374,7 @@ fn realistic_day(day: EpochDay, offset: i32, seed: u64) -> Vec<Span> {
         w.block(Mode::Morning, wake, up, false);
         let start = at(9, 0) + w.rng.between(0, 30 * MIN);
         w.block(Mode::Work, start, at(12, 30), false);
-        let (start, end) = (
-            at(13, 30) + w.rng.between(0, 20 * MIN),
-            at(17, 45) + w.rng.between(0, HOUR),
-        );
+        let (start, end) = (at(13, 30) + w.rng.between(0, 20 * MIN), at(17, 45) + w.rng.between(0, HOUR));
         w.block(Mode::Work, start, end, false);
         let start = at(19, 30) + w.rng.between(0, 30 * MIN);
         w.block(Mode::Leisure, start, at(23, 0), false);
@@ -455,19 +397,10 @@ const HEAVY_BLOCKS: [i64; 4] = [8 * HOUR, 12 * HOUR, 16 * HOUR, 23 * HOUR];
 const HEAVY_WINDOWS: [(App, &str); 8] = [
     (CODE, "usage.rs - mast - Visual Studio Code"),
     (TERMINAL, "cargo test"),
-    (
-        FIREFOX,
-        "Pull requests · mast-app/mast · GitHub — Mozilla Firefox",
-    ),
-    (
-        FIREFOX,
-        "std::collections::HashMap - Rust — Mozilla Firefox",
-    ),
+    (FIREFOX, "Pull requests · mast-app/mast · GitHub — Mozilla Firefox"),
+    (FIREFOX, "std::collections::HashMap - Rust — Mozilla Firefox"),
     (FIREFOX, "(3) Instagram — Mozilla Firefox"),
-    (
-        CHROME,
-        "Why Trains Are So Hard to Stop - YouTube - Google Chrome",
-    ),
+    (CHROME, "Why Trains Are So Hard to Stop - YouTube - Google Chrome"),
     (DISCORD, "#general | Rust Community - Discord"),
     (FIREFOX, "Home / X — Mozilla Firefox"),
 ];
@@ -505,8 +438,7 @@ impl Iterator for HeavyYear {
         let (day, k) = (i / HEAVY_SPANS_PER_DAY, i % HEAVY_SPANS_PER_DAY);
         let per_block = HEAVY_SPANS_PER_DAY / HEAVY_BLOCKS.len() as i64;
         let midnight = localday::epoch_day_start_ms(self.first_day + day, self.offset, 0);
-        let start_ms =
-            midnight + HEAVY_BLOCKS[(k / per_block) as usize] + (k % per_block) * HEAVY_SPAN_MS;
+        let start_ms = midnight + HEAVY_BLOCKS[(k / per_block) as usize] + (k % per_block) * HEAVY_SPAN_MS;
         // Step 1–7 windows on from the last: a different window every span, drawn from a
         // hash of the index so the sequence is fixed.
         let w = (self.prev_window + 1 + (mix(i as u64) % 7) as usize) % HEAVY_WINDOWS.len();
@@ -576,10 +508,7 @@ mod tests {
             ("telegram", Category::Messaging),
         ]
         .into_iter()
-        .map(|(p, c)| TargetInfo {
-            platform: p.into(),
-            category: c,
-        })
+        .map(|(p, c)| TargetInfo { platform: p.into(), category: c })
         .collect()
     }
 
@@ -589,18 +518,10 @@ mod tests {
         let mut n = 0;
         for s in spans {
             assert!(s.end_ms > s.start_ms, "empty span {s:?}");
-            assert!(
-                s.window.title.is_some() && !s.window.app.is_empty() && !s.window.exe.is_empty()
-            );
-            assert_eq!(
-                (&s.window.platform, &s.window.category, &s.window.rule),
-                (&None, &None, &None)
-            );
+            assert!(s.window.title.is_some() && !s.window.app.is_empty() && !s.window.exe.is_empty());
+            assert_eq!((&s.window.platform, &s.window.category, &s.window.rule), (&None, &None, &None));
             if let Some(p) = &prev {
-                assert!(
-                    p.end_ms <= s.start_ms,
-                    "overlap or disorder: {p:?} then {s:?}"
-                );
+                assert!(p.end_ms <= s.start_ms, "overlap or disorder: {p:?} then {s:?}");
                 assert!(
                     p.end_ms < s.start_ms || p.window != s.window,
                     "the same window twice in a row would have been one span: {s:?}"
@@ -620,11 +541,7 @@ mod tests {
         for s in realistic(28, end, 120, 7) {
             let day = localday::local_day(s.start_ms, 120, 4);
             assert!(day > date(2024, 6, 2) && day <= end, "{day}");
-            assert_eq!(
-                localday::local_day(s.end_ms - 1, 120, 4),
-                day,
-                "a demo day stays inside its local day"
-            );
+            assert_eq!(localday::local_day(s.end_ms - 1, 120, 4), day, "a demo day stays inside its local day");
         }
     }
 
@@ -644,29 +561,16 @@ mod tests {
     fn realistic_usage_has_checks_long_nights_and_heavier_weekends() {
         let (from, to) = (date(2024, 4, 1), date(2024, 6, 30)); // 13 weeks
         let days = (to - from).num_days() as u32 + 1;
-        let params = ReportParams {
-            from,
-            to,
-            day_start_hour: 4,
-            session_gap_ms: 60 * SEC,
-            check_max_ms: 30 * SEC,
-        };
+        let params = ReportParams { from, to, day_start_hour: 4, session_gap_ms: 60 * SEC, check_max_ms: 30 * SEC };
         let mut b = ReportBuilder::new(params);
         let mut long_late = 0;
         let mut run: Option<(u32, Millis, Millis)> = None; // target, session start, last end
         for s in realistic(days, to, 60, 2024) {
             let target = target_of(&s.window);
-            b.push(&SpanRecord {
-                start_ms: s.start_ms,
-                end_ms: s.end_ms,
-                utc_offset_min: 60,
-                target,
-            });
+            b.push(&SpanRecord { start_ms: s.start_ms, end_ms: s.end_ms, utc_offset_min: 60, target });
             if let Some(t) = target {
                 run = match run {
-                    Some((rt, start, end)) if rt == t && s.start_ms - end < MIN => {
-                        Some((t, start, s.end_ms))
-                    }
+                    Some((rt, start, end)) if rt == t && s.start_ms - end < MIN => Some((t, start, s.end_ms)),
                     _ => Some((t, s.start_ms, s.end_ms)),
                 };
                 let (_, start, end) = run.unwrap();
@@ -681,31 +585,19 @@ mod tests {
         let sessions: u32 = r.total.targets.iter().map(|t| t.sessions).sum();
         let checks: u32 = r.total.targets.iter().map(|t| t.checks).sum();
         assert!(checks > 10 * days, "{checks} checks in {days} days");
-        assert!(
-            sessions > checks + 2 * days,
-            "{sessions} sessions, {checks} checks"
-        );
+        assert!(sessions > checks + 2 * days, "{sessions} sessions, {checks} checks");
         assert!(long_late >= 10, "{long_late} long late-night sessions");
         assert!(r.total.targets.len() == 6, "{:?}", r.total.targets);
 
         let (mut weekend, mut weekday) = ((0.0, 0), (0.0, 0));
         for d in &r.days {
-            let slot = if matches!(d.date.weekday(), Weekday::Sat | Weekday::Sun) {
-                &mut weekend
-            } else {
-                &mut weekday
-            };
+            let slot =
+                if matches!(d.date.weekday(), Weekday::Sat | Weekday::Sun) { &mut weekend } else { &mut weekday };
             slot.0 += d.usage.target_seconds;
             slot.1 += 1;
         }
-        let (we, wd) = (
-            weekend.0 / f64::from(weekend.1),
-            weekday.0 / f64::from(weekday.1),
-        );
-        assert!(
-            we > 1.3 * wd,
-            "weekend {we} s/day vs weekday {wd} s/day on targets"
-        );
+        let (we, wd) = (weekend.0 / f64::from(weekend.1), weekday.0 / f64::from(weekday.1));
+        assert!(we > 1.3 * wd, "weekend {we} s/day vs weekday {wd} s/day on targets");
     }
 
     #[test]
@@ -720,9 +612,7 @@ mod tests {
         let mut targeted = 0usize;
         for s in heavy_year(end, 60) {
             assert_eq!(s.duration_ms(), 20_000);
-            *per_day
-                .entry(localday::local_day(s.start_ms, 60, 4))
-                .or_insert(0) += 1;
+            *per_day.entry(localday::local_day(s.start_ms, 60, 4)).or_insert(0) += 1;
             windows.insert(s.window.title.clone().unwrap());
             targeted += usize::from(target_of(&s.window).is_some());
         }
@@ -731,18 +621,13 @@ mod tests {
         assert_eq!(per_day.keys().last(), Some(&end));
         assert!(per_day.values().all(|&n| n == 1440));
         assert_eq!(windows.len(), 8);
-        assert!(
-            (200_000..320_000).contains(&targeted),
-            "{targeted} spans on targets"
-        );
+        assert!((200_000..320_000).contains(&targeted), "{targeted} spans on targets");
     }
 
     #[test]
     fn heavy_year_is_deterministic() {
         let end = date(2024, 12, 31);
-        assert!(heavy_year(end, 0)
-            .zip(heavy_year(end, 0))
-            .all(|(a, b)| a == b));
+        assert!(heavy_year(end, 0).zip(heavy_year(end, 0)).all(|(a, b)| a == b));
         // The offset moves the clock times, not the sequence of windows.
         assert!(heavy_year(end, 0)
             .zip(heavy_year(end, 330))
@@ -759,9 +644,6 @@ mod tests {
         for _ in 0..7000 {
             counts[r.below(7) as usize] += 1;
         }
-        assert!(
-            counts.iter().all(|&c| (800..1200).contains(&c)),
-            "{counts:?}"
-        );
+        assert!(counts.iter().all(|&c| (800..1200).contains(&c)), "{counts:?}");
     }
 }

@@ -22,7 +22,9 @@ pub enum Error {
     #[error("the database {path} is locked by another program. Close whatever holds it and try again")]
     DatabaseLocked { path: PathBuf },
 
-    #[error("`mast track` is already running for {dir} (pid {pid}). Stop it first (kill {pid}) or use a different data dir")]
+    #[error(
+        "`mast track` is already running for {dir} (pid {pid}). Stop it first (kill {pid}) or use a different data dir"
+    )]
     AlreadyTracking { dir: PathBuf, pid: u32 },
 
     #[error("cannot use {path}: {source}")]

@@ -46,10 +46,7 @@ pub fn local_day(at_ms: Millis, utc_offset_min: i32, day_start_hour: u8) -> Naiv
 /// [`local_day`] as an [`EpochDay`]: one add and one division, for hot loops.
 #[inline]
 pub fn epoch_day(at_ms: Millis, utc_offset_min: i32, day_start_hour: u8) -> EpochDay {
-    debug_assert!(
-        day_start_hour < 24,
-        "day_start_hour {day_start_hour} is not an hour"
-    );
+    debug_assert!(day_start_hour < 24, "day_start_hour {day_start_hour} is not an hour");
     // Moving the instant to "local wall time minus the day-start hour" makes local days
     // plain 24-hour buckets; div_euclid keeps instants before 1970 in the right bucket.
     let shifted = at_ms
@@ -82,11 +79,7 @@ pub fn date_of(day: EpochDay) -> NaiveDate {
     day.checked_add(UNIX_EPOCH_DAYS_FROM_CE)
         .and_then(|n| i32::try_from(n).ok())
         .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .unwrap_or(if day < 0 {
-            NaiveDate::MIN
-        } else {
-            NaiveDate::MAX
-        })
+        .unwrap_or(if day < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
 }
 
 /// The [`EpochDay`] of a calendar date.
@@ -109,17 +102,11 @@ pub fn split_by_day(
     utc_offset_min: i32,
     day_start_hour: u8,
 ) -> impl Iterator<Item = (NaiveDate, Millis, Millis)> {
-    split_by_epoch_day(start_ms, end_ms, utc_offset_min, day_start_hour)
-        .map(|(day, a, b)| (date_of(day), a, b))
+    split_by_epoch_day(start_ms, end_ms, utc_offset_min, day_start_hour).map(|(day, a, b)| (date_of(day), a, b))
 }
 
 /// [`split_by_day`] with [`EpochDay`]s: no date arithmetic per piece.
-pub fn split_by_epoch_day(
-    start_ms: Millis,
-    end_ms: Millis,
-    utc_offset_min: i32,
-    day_start_hour: u8,
-) -> EpochDayPieces {
+pub fn split_by_epoch_day(start_ms: Millis, end_ms: Millis, utc_offset_min: i32, day_start_hour: u8) -> EpochDayPieces {
     EpochDayPieces {
         next_ms: start_ms,
         end_ms,
@@ -147,8 +134,7 @@ impl Iterator for EpochDayPieces {
         if self.next_ms >= self.end_ms {
             return None;
         }
-        let next_day_starts =
-            epoch_day_start_ms(self.day + 1, self.utc_offset_min, self.day_start_hour);
+        let next_day_starts = epoch_day_start_ms(self.day + 1, self.utc_offset_min, self.day_start_hour);
         // `max` guards against saturation at the ends of i64 ever producing an empty piece
         // and looping forever.
         let piece_end = self.end_ms.min(next_day_starts.max(self.next_ms + 1));
@@ -173,17 +159,12 @@ impl Iterator for EpochDayPieces {
 /// The margin is a whole day, not just the ±14 h of today's zones, so that any offset a
 /// `FixedOffset` can hold is covered, and so that a session running into `from` is seen from
 /// its first span (sessions merge across gaps of under a minute, far less than the margin).
-pub fn utc_window(
-    from: NaiveDate,
-    to_inclusive: NaiveDate,
-    day_start_hour: u8,
-) -> (Millis, Millis) {
+pub fn utc_window(from: NaiveDate, to_inclusive: NaiveDate, day_start_hour: u8) -> (Millis, Millis) {
     let lo = day_start_ms(from, 0, day_start_hour).saturating_sub(WINDOW_MARGIN_MS);
     if from > to_inclusive {
         return (lo, lo);
     }
-    let hi = epoch_day_start_ms(epoch_day_of(to_inclusive) + 1, 0, day_start_hour)
-        .saturating_add(WINDOW_MARGIN_MS);
+    let hi = epoch_day_start_ms(epoch_day_of(to_inclusive) + 1, 0, day_start_hour).saturating_add(WINDOW_MARGIN_MS);
     (lo, hi)
 }
 
@@ -232,12 +213,7 @@ mod tests {
     /// Continuous use from `from_ms` to `to_ms` as the tracker would record it in `tz`:
     /// 20-minute spans, each cut where the zone's offset changes, each with its own offset.
     /// Returns the total per local day.
-    fn continuous_use_per_day(
-        tz: Tz,
-        from_ms: Millis,
-        to_ms: Millis,
-        hour: u8,
-    ) -> Vec<(NaiveDate, i64)> {
+    fn continuous_use_per_day(tz: Tz, from_ms: Millis, to_ms: Millis, hour: u8) -> Vec<(NaiveDate, i64)> {
         let step = 20 * MS_PER_MINUTE;
         let mut totals: Vec<(NaiveDate, i64)> = Vec::new();
         let mut t = from_ms;
@@ -274,22 +250,10 @@ mod tests {
     #[test]
     fn small_hours_count_toward_the_previous_day() {
         let off = 60;
-        assert_eq!(
-            local_day(local(2024, 5, 2, 1, 0, off), off, 4),
-            date(2024, 5, 1)
-        );
-        assert_eq!(
-            local_day(local(2024, 5, 2, 3, 59, off) + 59_999, off, 4),
-            date(2024, 5, 1)
-        );
-        assert_eq!(
-            local_day(local(2024, 5, 2, 4, 0, off), off, 4),
-            date(2024, 5, 2)
-        );
-        assert_eq!(
-            day_start_ms(date(2024, 5, 2), off, 4),
-            local(2024, 5, 2, 4, 0, off)
-        );
+        assert_eq!(local_day(local(2024, 5, 2, 1, 0, off), off, 4), date(2024, 5, 1));
+        assert_eq!(local_day(local(2024, 5, 2, 3, 59, off) + 59_999, off, 4), date(2024, 5, 1));
+        assert_eq!(local_day(local(2024, 5, 2, 4, 0, off), off, 4), date(2024, 5, 2));
+        assert_eq!(day_start_ms(date(2024, 5, 2), off, 4), local(2024, 5, 2, 4, 0, off));
     }
 
     #[test]
@@ -299,11 +263,7 @@ mod tests {
             for hour in [0u8, 1, 4, 12, 23] {
                 let start = day_start_ms(d, off, hour);
                 assert_eq!(local_day(start, off, hour), d, "off {off} hour {hour}");
-                assert_eq!(
-                    local_day(start - 1, off, hour),
-                    date(2023, 12, 30),
-                    "off {off} hour {hour}"
-                );
+                assert_eq!(local_day(start - 1, off, hour), date(2023, 12, 30), "off {off} hour {hour}");
             }
         }
     }
@@ -311,10 +271,7 @@ mod tests {
     #[test]
     fn instants_before_1970_fall_on_the_right_day() {
         assert_eq!(local_day(-1, 0, 0), date(1969, 12, 31));
-        assert_eq!(
-            local_day(utc(1969, 12, 31, 23, 0), 120, 0),
-            date(1970, 1, 1)
-        );
+        assert_eq!(local_day(utc(1969, 12, 31, 23, 0), 120, 0), date(1970, 1, 1));
         assert_eq!(epoch_day_of(date(1970, 1, 1)), 0);
         assert_eq!(date_of(-1), date(1969, 12, 31));
     }
@@ -330,8 +287,7 @@ mod tests {
     fn berlin_spring_forward_day_is_23_hours() {
         let berlin = chrono_tz::Europe::Berlin;
         // Clocks jump 02:00 CET → 03:00 CEST on 2024-03-31, at 01:00 UTC.
-        let totals =
-            continuous_use_per_day(berlin, utc(2024, 3, 29, 3, 0), utc(2024, 4, 2, 2, 0), 4);
+        let totals = continuous_use_per_day(berlin, utc(2024, 3, 29, 3, 0), utc(2024, 4, 2, 2, 0), 4);
         assert_eq!(
             totals,
             vec![
@@ -342,8 +298,7 @@ mod tests {
             ]
         );
         // With days starting at midnight the short day is the 31st itself.
-        let totals =
-            continuous_use_per_day(berlin, utc(2024, 3, 29, 23, 0), utc(2024, 4, 1, 22, 0), 0);
+        let totals = continuous_use_per_day(berlin, utc(2024, 3, 29, 23, 0), utc(2024, 4, 1, 22, 0), 0);
         assert_eq!(totals[1], (date(2024, 3, 31), 23 * H));
     }
 
@@ -356,16 +311,8 @@ mod tests {
         assert_eq!(
             pieces,
             vec![
-                (
-                    date(2024, 3, 30),
-                    utc(2024, 3, 31, 1, 0),
-                    utc(2024, 3, 31, 2, 0)
-                ),
-                (
-                    date(2024, 3, 31),
-                    utc(2024, 3, 31, 2, 0),
-                    utc(2024, 3, 31, 2, 30)
-                ),
+                (date(2024, 3, 30), utc(2024, 3, 31, 1, 0), utc(2024, 3, 31, 2, 0)),
+                (date(2024, 3, 31), utc(2024, 3, 31, 2, 0), utc(2024, 3, 31, 2, 30)),
             ]
         );
     }
@@ -374,8 +321,7 @@ mod tests {
     fn berlin_fall_back_day_is_25_hours() {
         let berlin = chrono_tz::Europe::Berlin;
         // Clocks fall 03:00 CEST → 02:00 CET on 2024-10-27, at 01:00 UTC.
-        let totals =
-            continuous_use_per_day(berlin, utc(2024, 10, 25, 2, 0), utc(2024, 10, 28, 3, 0), 4);
+        let totals = continuous_use_per_day(berlin, utc(2024, 10, 25, 2, 0), utc(2024, 10, 28, 3, 0), 4);
         assert_eq!(
             totals,
             vec![
@@ -385,20 +331,9 @@ mod tests {
             ]
         );
         // The hour 02:00–03:00 happens twice; both times it belongs to the 26th.
-        assert_eq!(
-            local_day(utc(2024, 10, 27, 0, 30), 120, 4),
-            date(2024, 10, 26)
-        );
-        assert_eq!(
-            local_day(utc(2024, 10, 27, 1, 30), 60, 4),
-            date(2024, 10, 26)
-        );
-        let totals = continuous_use_per_day(
-            berlin,
-            utc(2024, 10, 25, 22, 0),
-            utc(2024, 10, 28, 23, 0),
-            0,
-        );
+        assert_eq!(local_day(utc(2024, 10, 27, 0, 30), 120, 4), date(2024, 10, 26));
+        assert_eq!(local_day(utc(2024, 10, 27, 1, 30), 60, 4), date(2024, 10, 26));
+        let totals = continuous_use_per_day(berlin, utc(2024, 10, 25, 22, 0), utc(2024, 10, 28, 23, 0), 0);
         assert_eq!(totals[1], (date(2024, 10, 27), 25 * H));
     }
 
@@ -412,43 +347,25 @@ mod tests {
         // 03:00 PDT is still the 30th; 04:00 PDT (11:00 UTC) starts the 1st.
         assert_eq!(local_day(utc(2024, 7, 1, 10, 0), off, 4), date(2024, 6, 30));
         assert_eq!(local_day(utc(2024, 7, 1, 11, 0), off, 4), date(2024, 7, 1));
-        assert_eq!(
-            day_start_ms(date(2024, 7, 1), off, 4),
-            utc(2024, 7, 1, 11, 0)
-        );
+        assert_eq!(day_start_ms(date(2024, 7, 1), off, 4), utc(2024, 7, 1, 11, 0));
         // Winter: PST, −08:00.
         assert_eq!(offset_in(la, utc(2024, 1, 15, 12, 0)), -480);
-        assert_eq!(
-            day_start_ms(date(2024, 1, 15), -480, 0),
-            utc(2024, 1, 15, 8, 0)
-        );
+        assert_eq!(day_start_ms(date(2024, 1, 15), -480, 0), utc(2024, 1, 15, 8, 0));
     }
 
     #[test]
     fn half_hour_offsets_kolkata() {
         let off = offset_in(chrono_tz::Asia::Kolkata, utc(2024, 1, 1, 0, 0));
         assert_eq!(off, 330);
-        assert_eq!(
-            day_start_ms(date(2024, 1, 2), off, 4),
-            utc(2024, 1, 1, 22, 30)
-        );
+        assert_eq!(day_start_ms(date(2024, 1, 2), off, 4), utc(2024, 1, 1, 22, 30));
         assert_eq!(local_day(utc(2024, 1, 1, 22, 29), off, 4), date(2024, 1, 1));
         assert_eq!(local_day(utc(2024, 1, 1, 22, 30), off, 4), date(2024, 1, 2));
-        let pieces: Vec<_> =
-            split_by_day(utc(2024, 1, 1, 22, 0), utc(2024, 1, 1, 23, 0), off, 4).collect();
+        let pieces: Vec<_> = split_by_day(utc(2024, 1, 1, 22, 0), utc(2024, 1, 1, 23, 0), off, 4).collect();
         assert_eq!(
             pieces,
             vec![
-                (
-                    date(2024, 1, 1),
-                    utc(2024, 1, 1, 22, 0),
-                    utc(2024, 1, 1, 22, 30)
-                ),
-                (
-                    date(2024, 1, 2),
-                    utc(2024, 1, 1, 22, 30),
-                    utc(2024, 1, 1, 23, 0)
-                ),
+                (date(2024, 1, 1), utc(2024, 1, 1, 22, 0), utc(2024, 1, 1, 22, 30)),
+                (date(2024, 1, 2), utc(2024, 1, 1, 22, 30), utc(2024, 1, 1, 23, 0)),
             ]
         );
     }
@@ -463,18 +380,11 @@ mod tests {
             pieces,
             vec![
                 (date(2024, 2, 1), start, local(2024, 2, 2, 4, 0, off)),
-                (
-                    date(2024, 2, 2),
-                    local(2024, 2, 2, 4, 0, off),
-                    local(2024, 2, 3, 4, 0, off)
-                ),
+                (date(2024, 2, 2), local(2024, 2, 2, 4, 0, off), local(2024, 2, 3, 4, 0, off)),
                 (date(2024, 2, 3), local(2024, 2, 3, 4, 0, off), end),
             ]
         );
-        assert_eq!(
-            pieces.iter().map(|(_, a, b)| b - a).sum::<i64>(),
-            end - start
-        );
+        assert_eq!(pieces.iter().map(|(_, a, b)| b - a).sum::<i64>(), end - start);
     }
 
     #[test]

@@ -27,18 +27,13 @@ impl Paths {
             match std::env::var_os(var).filter(|v| !v.is_empty()) {
                 Some(v) => Ok(PathBuf::from(v)),
                 None => fallback.ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "cannot find a home directory for Mast's files; set {var} to a directory"
-                    ))
+                    Error::Invalid(format!("cannot find a home directory for Mast's files; set {var} to a directory"))
                 }),
             }
         };
         Ok(Paths {
             data_dir: pick("MAST_DATA_DIR", dirs.as_ref().map(|d| d.data_dir().to_path_buf()))?,
-            config_dir: pick(
-                "MAST_CONFIG_DIR",
-                dirs.as_ref().map(|d| d.config_dir().to_path_buf()),
-            )?,
+            config_dir: pick("MAST_CONFIG_DIR", dirs.as_ref().map(|d| d.config_dir().to_path_buf()))?,
         })
     }
 

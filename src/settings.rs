@@ -98,10 +98,7 @@ impl Settings {
             ));
         }
         if self.day_start_hour > 23 {
-            return Err(format!(
-                "day_start_hour = {} is not an hour; use 0 to 23 (default 4)",
-                self.day_start_hour
-            ));
+            return Err(format!("day_start_hour = {} is not an hour; use 0 to 23 (default 4)", self.day_start_hour));
         }
         if self.session_gap_secs == 0 || self.check_max_secs == 0 {
             return Err("session_gap_secs and check_max_secs must be at least 1".into());
@@ -110,9 +107,7 @@ impl Settings {
     }
 
     pub fn is_excluded(&self, app: &str, exe: Option<&str>) -> bool {
-        self.exclude_apps.iter().any(|x| {
-            x.eq_ignore_ascii_case(app) || exe.is_some_and(|e| x.eq_ignore_ascii_case(e))
-        })
+        self.exclude_apps.iter().any(|x| x.eq_ignore_ascii_case(app) || exe.is_some_and(|e| x.eq_ignore_ascii_case(e)))
     }
 }
 

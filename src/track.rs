@@ -172,13 +172,20 @@ struct Writer {
 
 impl Writer {
     fn flush(&mut self, store: &mut Store, open: Option<&Span>, now: Millis, summary: &mut Summary) {
-        let before = self.pending.len();
-        if let Some(open) = open.filter(|s| s.duration_ms() > 0) {
-            self.pending.push(open.clone());
-        }
-        let result = store.write_spans(&self.pending);
-        // The open span is re-read from the tracker next time; only closed ones wait here.
-        self.pending.truncate(before);
+        let open = open.filter(|s| s.duration_ms() > 0);
+        let result = match open {
+            // The steady case, every few seconds: nothing closed, the open span grew.
+            Some(open) if self.pending.is_empty() => store.write_spans(std::slice::from_ref(open)),
+            _ => {
+                let before = self.pending.len();
+                self.pending.extend(open.cloned());
+                let result = store.write_spans(&self.pending);
+                // The open span is re-read from the tracker next time; only closed ones
+                // wait here.
+                self.pending.truncate(before);
+                result
+            }
+        };
         self.last_flush = now;
         match result {
             Ok(()) => {

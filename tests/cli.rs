@@ -98,7 +98,8 @@ fn rules_test_explains_matches_and_non_matches() {
     assert_eq!(v["verdict"]["category"], "social");
     assert!(!v["steps"].as_array().unwrap().is_empty());
 
-    let v = s.json(&["rules", "test", "--app", "code", "--title", "facebook_api.py - proj - Visual Studio Code", "--json"]);
+    let v =
+        s.json(&["rules", "test", "--app", "code", "--title", "facebook_api.py - proj - Visual Studio Code", "--json"]);
     assert!(v["verdict"]["platform"].is_null(), "{v}");
     let v = s.json(&["rules", "test", "--app", "xterm", "--title", "youtube-dl https://example.org", "--json"]);
     assert!(v["verdict"]["platform"].is_null(), "{v}");

@@ -134,13 +134,7 @@ mod tests {
 
     #[test]
     fn seconds_print_exactly_to_the_millisecond() {
-        let v = serde_json::to_string(&[
-            seconds(1234),
-            seconds(30_500),
-            seconds(31_536_000_001),
-            seconds(0),
-        ])
-        .unwrap();
+        let v = serde_json::to_string(&[seconds(1234), seconds(30_500), seconds(31_536_000_001), seconds(0)]).unwrap();
         assert_eq!(v, "[1.234,30.5,31536000.001,0.0]");
     }
 
@@ -157,10 +151,7 @@ mod tests {
                 sessions: 2,
                 checks: 1,
             }],
-            categories: vec![CategoryUsage {
-                category: Category::Social,
-                seconds: 30.5,
-            }],
+            categories: vec![CategoryUsage { category: Category::Social, seconds: 30.5 }],
         };
         let report = Report {
             schema: REPORT_SCHEMA,
@@ -168,14 +159,8 @@ mod tests {
             to: day(31),
             day_start_hour: 4,
             days: vec![
-                DayUsage {
-                    date: day(30),
-                    usage: usage.clone(),
-                },
-                DayUsage {
-                    date: day(31),
-                    usage: Usage::default(),
-                },
+                DayUsage { date: day(30), usage: usage.clone() },
+                DayUsage { date: day(31), usage: Usage::default() },
             ],
             total: usage,
         };

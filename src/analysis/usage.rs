@@ -93,8 +93,7 @@ pub struct ReportBuilder {
 impl ReportBuilder {
     pub fn new(params: ReportParams) -> Self {
         let first_day = localday::epoch_day_of(params.from);
-        let n_days =
-            usize::try_from(localday::epoch_day_of(params.to) - first_day + 1).unwrap_or(0);
+        let n_days = usize::try_from(localday::epoch_day_of(params.to) - first_day + 1).unwrap_or(0);
         Self {
             params,
             first_day,
@@ -111,10 +110,7 @@ impl ReportBuilder {
     /// [`localday::utc_window`]) is fine and lets sessions running into the range be seen
     /// from their start. Empty or reversed spans are ignored.
     pub fn push(&mut self, s: &SpanRecord) {
-        debug_assert!(
-            s.start_ms >= self.last_start_ms,
-            "spans must be pushed in start order"
-        );
+        debug_assert!(s.start_ms >= self.last_start_ms, "spans must be pushed in start order");
         self.last_start_ms = s.start_ms;
         if s.end_ms <= s.start_ms {
             return;
@@ -126,8 +122,7 @@ impl ReportBuilder {
         // Clip to the range first, so that any span, however long, costs at most one piece
         // per report day, and every piece lands in range.
         let range_start = localday::epoch_day_start_ms(self.first_day, off, hour);
-        let range_end =
-            localday::epoch_day_start_ms(self.first_day + self.n_days as i64, off, hour);
+        let range_end = localday::epoch_day_start_ms(self.first_day + self.n_days as i64, off, hour);
         let (a, b) = (s.start_ms.max(range_start), s.end_ms.min(range_end));
         for (day, pa, pb) in localday::split_by_epoch_day(a, b, off, hour) {
             let i = (day - self.first_day) as usize;
@@ -206,13 +201,8 @@ impl ReportBuilder {
         if let Some(ended) = self.open[t].take() {
             self.close(t, ended);
         }
-        let start_day =
-            localday::epoch_day(s.start_ms, s.utc_offset_min, self.params.day_start_hour);
-        self.open[t] = Some(OpenSession {
-            day: self.day_index(start_day),
-            on_ms,
-            last_end_ms: s.end_ms,
-        });
+        let start_day = localday::epoch_day(s.start_ms, s.utc_offset_min, self.params.day_start_hour);
+        self.open[t] = Some(OpenSession { day: self.day_index(start_day), on_ms, last_end_ms: s.end_ms });
     }
 
     fn close(&mut self, t: usize, session: OpenSession) {
@@ -226,18 +216,12 @@ impl ReportBuilder {
     }
 
     fn day_index(&self, day: EpochDay) -> Option<usize> {
-        usize::try_from(day - self.first_day)
-            .ok()
-            .filter(|&i| i < self.n_days)
+        usize::try_from(day - self.first_day).ok().filter(|&i| i < self.n_days)
     }
 }
 
 /// One day's (or the range's) figures from its target cells.
-fn usage(
-    active_ms: i64,
-    cells: impl Iterator<Item = (usize, Cell)>,
-    targets: &[TargetInfo],
-) -> Usage {
+fn usage(active_ms: i64, cells: impl Iterator<Item = (usize, Cell)>, targets: &[TargetInfo]) -> Usage {
     let mut category_ms = [0i64; Category::ALL.len()];
     let mut rows: Vec<(i64, &TargetInfo, Cell)> = Vec::new();
     for (t, c) in cells {
@@ -250,11 +234,8 @@ fn usage(
     }
     rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.platform.cmp(&b.1.platform)));
 
-    let mut categories: Vec<(i64, Category)> = Category::ALL
-        .into_iter()
-        .map(|c| (category_ms[category_index(c)], c))
-        .filter(|&(ms, _)| ms > 0)
-        .collect();
+    let mut categories: Vec<(i64, Category)> =
+        Category::ALL.into_iter().map(|c| (category_ms[category_index(c)], c)).filter(|&(ms, _)| ms > 0).collect();
     categories.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.as_str().cmp(b.1.as_str())));
 
     Usage {
@@ -272,10 +253,7 @@ fn usage(
             .collect(),
         categories: categories
             .into_iter()
-            .map(|(ms, category)| CategoryUsage {
-                category,
-                seconds: seconds(ms),
-            })
+            .map(|(ms, category)| CategoryUsage { category, seconds: seconds(ms) })
             .collect(),
     }
 }
@@ -302,33 +280,15 @@ mod tests {
     }
 
     fn params(from: NaiveDate, to: NaiveDate) -> ReportParams {
-        ReportParams {
-            from,
-            to,
-            day_start_hour: 4,
-            session_gap_ms: 60 * S,
-            check_max_ms: 30 * S,
-        }
+        ReportParams { from, to, day_start_hour: 4, session_gap_ms: 60 * S, check_max_ms: 30 * S }
     }
 
     fn targets() -> Vec<TargetInfo> {
         vec![
-            TargetInfo {
-                platform: "instagram".into(),
-                category: Category::Social,
-            },
-            TargetInfo {
-                platform: "youtube".into(),
-                category: Category::Video,
-            },
-            TargetInfo {
-                platform: "discord".into(),
-                category: Category::Messaging,
-            },
-            TargetInfo {
-                platform: "x".into(),
-                category: Category::Social,
-            },
+            TargetInfo { platform: "instagram".into(), category: Category::Social },
+            TargetInfo { platform: "youtube".into(), category: Category::Video },
+            TargetInfo { platform: "discord".into(), category: Category::Messaging },
+            TargetInfo { platform: "x".into(), category: Category::Social },
         ]
     }
 
@@ -341,21 +301,13 @@ mod tests {
     fn report(p: ReportParams, off: i32, spans: &[(Millis, Millis, Option<u32>)]) -> Report {
         let mut b = ReportBuilder::new(p);
         for &(start_ms, end_ms, target) in spans {
-            b.push(&SpanRecord {
-                start_ms,
-                end_ms,
-                utc_offset_min: off,
-                target,
-            });
+            b.push(&SpanRecord { start_ms, end_ms, utc_offset_min: off, target });
         }
         b.finish(&targets())
     }
 
     fn target<'a>(u: &'a Usage, platform: &str) -> &'a TargetUsage {
-        u.targets
-            .iter()
-            .find(|t| t.platform == platform)
-            .unwrap_or_else(|| panic!("no {platform} in {u:?}"))
+        u.targets.iter().find(|t| t.platform == platform).unwrap_or_else(|| panic!("no {platform} in {u:?}"))
     }
 
     #[test]
@@ -370,20 +322,13 @@ mod tests {
             assert_eq!(d.usage, Usage::default());
         }
         assert_eq!(r.total, Usage::default());
-        assert_eq!(
-            (r.schema, r.from, r.to, r.day_start_hour),
-            (1, date(2024, 5, 1), date(2024, 5, 3), 4)
-        );
+        assert_eq!((r.schema, r.from, r.to, r.day_start_hour), (1, date(2024, 5, 1), date(2024, 5, 3), 4));
     }
 
     #[test]
     fn a_to_before_from_gives_no_days() {
         let t0 = day_start_ms(date(2024, 5, 1), 0, 4);
-        let r = report(
-            params(date(2024, 5, 2), date(2024, 5, 1)),
-            0,
-            &[(t0, t0 + H, INSTAGRAM)],
-        );
+        let r = report(params(date(2024, 5, 2), date(2024, 5, 1)), 0, &[(t0, t0 + H, INSTAGRAM)]);
         assert!(r.days.is_empty());
         assert_eq!(r.total, Usage::default());
     }
@@ -413,13 +358,7 @@ mod tests {
                 checks: 0,
             }]
         );
-        assert_eq!(
-            day.categories,
-            vec![CategoryUsage {
-                category: Category::Social,
-                seconds: 900.5
-            }]
-        );
+        assert_eq!(day.categories, vec![CategoryUsage { category: Category::Social, seconds: 900.5 }]);
         assert_eq!(&r.total, day);
     }
 
@@ -489,10 +428,7 @@ mod tests {
         );
         let (d1, d2) = (&r.days[0].usage, &r.days[1].usage);
         assert_eq!(target(d1, "youtube").seconds, 20.0 * 60.0);
-        assert_eq!(
-            (target(d1, "youtube").sessions, target(d1, "youtube").checks),
-            (1, 0)
-        );
+        assert_eq!((target(d1, "youtube").sessions, target(d1, "youtube").checks), (1, 0));
         assert_eq!(target(d2, "youtube").seconds, 40.0 * 60.0 - 20.0);
         assert_eq!(target(d2, "youtube").sessions, 0);
         assert_eq!(target(&r.total, "youtube").sessions, 1);
@@ -508,11 +444,11 @@ mod tests {
             params(from, from),
             -420,
             &[
-                (start - 5 * H, start - 4 * H, INSTAGRAM), // the day before
+                (start - 5 * H, start - 4 * H, INSTAGRAM),     // the day before
                 (start - 30 * MIN, start + 10 * MIN, DISCORD), // session started the day before
-                (start + H, start + H + 20 * S, INSTAGRAM), // in range: a check
-                (end - 10 * MIN, end + 2 * H, YOUTUBE),    // starts in range, runs past it
-                (end + 3 * H, end + 4 * H, X),             // the day after
+                (start + H, start + H + 20 * S, INSTAGRAM),    // in range: a check
+                (end - 10 * MIN, end + 2 * H, YOUTUBE),        // starts in range, runs past it
+                (end + 3 * H, end + 4 * H, X),                 // the day after
             ],
         );
         let day = &r.days[0].usage;
@@ -540,31 +476,14 @@ mod tests {
         }
         spans.push((t, t + 10 * MIN, INSTAGRAM));
         let r = report(params(date(2024, 5, 1), date(2024, 5, 1)), 0, &spans);
-        let names: Vec<_> = r
-            .total
-            .targets
-            .iter()
-            .map(|t| t.platform.as_str())
-            .collect();
+        let names: Vec<_> = r.total.targets.iter().map(|t| t.platform.as_str()).collect();
         assert_eq!(names, ["instagram", "youtube", "discord"]);
         let (yt, dc) = (target(&r.total, "youtube"), target(&r.total, "discord"));
         assert_eq!((yt.seconds, yt.sessions, yt.checks), (200.0, 1, 0));
         // Discord's looks are 20 s apart: one session, 100 s on target, not a check.
         assert_eq!((dc.seconds, dc.sessions, dc.checks), (100.0, 1, 0));
-        let cats: Vec<_> = r
-            .total
-            .categories
-            .iter()
-            .map(|c| (c.category, c.seconds))
-            .collect();
-        assert_eq!(
-            cats,
-            [
-                (Category::Social, 600.0),
-                (Category::Video, 200.0),
-                (Category::Messaging, 100.0)
-            ]
-        );
+        let cats: Vec<_> = r.total.categories.iter().map(|c| (c.category, c.seconds)).collect();
+        assert_eq!(cats, [(Category::Social, 600.0), (Category::Video, 200.0), (Category::Messaging, 100.0)]);
         assert_eq!(r.total.target_seconds, 900.0);
     }
 
@@ -573,15 +492,12 @@ mod tests {
         use chrono::{Offset, TimeZone};
         let berlin = chrono_tz::Europe::Berlin;
         let offset = |ms: Millis| {
-            let at = chrono::DateTime::from_timestamp_millis(ms)
-                .unwrap()
-                .naive_utc();
+            let at = chrono::DateTime::from_timestamp_millis(ms).unwrap().naive_utc();
             berlin.offset_from_utc_datetime(&at).fix().local_minus_utc() / 60
         };
-        for (from, short_or_long, hours) in [
-            (date(2024, 3, 29), date(2024, 3, 30), 23),
-            (date(2024, 10, 25), date(2024, 10, 26), 25),
-        ] {
+        for (from, short_or_long, hours) in
+            [(date(2024, 3, 29), date(2024, 3, 30), 23), (date(2024, 10, 25), date(2024, 10, 26), 25)]
+        {
             let to = from + chrono::Days::new(2);
             // Continuous use, alternating 10-min YouTube and 5-min other spans on a 15-min
             // grid; offsets change on the grid, so each span has one offset, as the tracker
@@ -593,12 +509,7 @@ mod tests {
             while t < hi {
                 let len = if k % 2 == 0 { 10 * MIN } else { 5 * MIN };
                 let target = if k % 2 == 0 { YOUTUBE } else { None };
-                b.push(&SpanRecord {
-                    start_ms: t,
-                    end_ms: t + len,
-                    utc_offset_min: offset(t),
-                    target,
-                });
+                b.push(&SpanRecord { start_ms: t, end_ms: t + len, utc_offset_min: offset(t), target });
                 t += len;
                 k += 1;
             }
@@ -606,12 +517,7 @@ mod tests {
             for d in &r.days {
                 let want = if d.date == short_or_long { hours } else { 24 };
                 assert_eq!(d.usage.active_seconds, (want * 3600) as f64, "{}", d.date);
-                assert_eq!(
-                    target(&d.usage, "youtube").seconds,
-                    (want * 3600 * 2 / 3) as f64,
-                    "{}",
-                    d.date
-                );
+                assert_eq!(target(&d.usage, "youtube").seconds, (want * 3600 * 2 / 3) as f64, "{}", d.date);
                 // The 5-min gaps end every session: four sessions per local hour.
                 let yt = target(&d.usage, "youtube");
                 assert_eq!((yt.sessions, yt.checks), (want as u32 * 4, 0), "{}", d.date);
@@ -622,11 +528,7 @@ mod tests {
     #[test]
     fn unknown_target_indices_count_only_as_active_time() {
         let t0 = day_start_ms(date(2024, 5, 1), 0, 4) + H;
-        let r = report(
-            params(date(2024, 5, 1), date(2024, 5, 1)),
-            0,
-            &[(t0, t0 + MIN, Some(99))],
-        );
+        let r = report(params(date(2024, 5, 1), date(2024, 5, 1)), 0, &[(t0, t0 + MIN, Some(99))]);
         assert_eq!(r.total.active_seconds, 60.0);
         assert!(r.total.targets.is_empty());
         assert_eq!(r.total.target_seconds, 0.0);

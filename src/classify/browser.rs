@@ -42,16 +42,8 @@ impl BrowserTitles {
             name: def.name.as_str().into(),
             separator: def.separator.as_str().into(),
             brands: def.brands.iter().map(|b| b.as_str().into()).collect(),
-            suffixes: def
-                .brands
-                .iter()
-                .map(|b| format!("{}{b}", def.separator).into())
-                .collect(),
-            markers: def
-                .private_markers
-                .iter()
-                .map(|m| m.as_str().into())
-                .collect(),
+            suffixes: def.brands.iter().map(|b| format!("{}{b}", def.separator).into()).collect(),
+            markers: def.private_markers.iter().map(|m| m.as_str().into()).collect(),
             profile_segment: def.profile_segment,
             profile_names: def.profile_names.iter().map(|n| Glob::new(n)).collect(),
         }
@@ -75,12 +67,7 @@ impl BrowserTitles {
     /// browser ("Google Chrome - Wikipedia - Google Chrome").
     pub(super) fn page<'t>(&self, title: &'t str) -> Page<'t> {
         if self.brands.is_empty() {
-            return Page {
-                text: title,
-                removed: "",
-                recognised: true,
-                private: None,
-            };
+            return Page { text: title, removed: "", recognised: true, private: None };
         }
         let mut best: Option<(usize, usize)> = None;
         // The usual case, a suffix at the very end, needs no search.
@@ -104,52 +91,30 @@ impl BrowserTitles {
             Some((i, end)) => (i, self.marker_in(&title[end..])),
             None => {
                 // A window without a page title shows only the browser's name.
-                let whole = self.brands.iter().find(|b| {
-                    title
-                        .strip_prefix(&***b)
-                        .is_some_and(|tail| self.tail_ok(tail))
-                });
+                let whole =
+                    self.brands.iter().find(|b| title.strip_prefix(&***b).is_some_and(|tail| self.tail_ok(tail)));
                 match whole {
                     Some(b) => (0, self.marker_in(&title[b.len()..])),
-                    None => {
-                        return Page {
-                            text: title,
-                            removed: "",
-                            recognised: false,
-                            private: None,
-                        }
-                    }
+                    None => return Page { text: title, removed: "", recognised: false, private: None },
                 }
             }
         };
         let mut private = private;
         // A marker as the last segment before the suffix: "Page - InPrivate - Microsoft Edge".
         let page = &title[..page_end];
-        for m in self
-            .markers
-            .iter()
-            .filter(|m| has_suffix(page.as_bytes(), m.as_bytes()))
-        {
+        for m in self.markers.iter().filter(|m| has_suffix(page.as_bytes(), m.as_bytes())) {
             if page == &**m {
                 page_end = 0;
                 private = Some(&title[..m.len()]);
                 break;
             }
-            if let Some(rest) = page
-                .strip_suffix(&**m)
-                .and_then(|r| r.strip_suffix(&*self.separator))
-            {
+            if let Some(rest) = page.strip_suffix(&**m).and_then(|r| r.strip_suffix(&*self.separator)) {
                 page_end = rest.len();
                 private = Some(&page[page.len() - m.len()..]);
                 break;
             }
         }
-        Page {
-            text: &title[..page_end],
-            removed: &title[page_end..],
-            recognised: true,
-            private,
-        }
+        Page { text: &title[..page_end], removed: &title[page_end..], recognised: true, private }
     }
 
     /// What may follow the browser's name: nothing, a parenthetical such as
@@ -159,15 +124,11 @@ impl BrowserTitles {
         tail.is_empty()
             || (tail.starts_with(" (") && tail.ends_with(')'))
             || tail.starts_with(&*self.separator)
-            || tail
-                .strip_prefix(' ')
-                .is_some_and(|t| self.markers.iter().any(|m| &**m == t))
+            || tail.strip_prefix(' ').is_some_and(|t| self.markers.iter().any(|m| &**m == t))
     }
 
     fn marker_in<'t>(&self, tail: &'t str) -> Option<&'t str> {
-        self.markers
-            .iter()
-            .find_map(|m| tail.find(&**m).map(|i| &tail[i..i + m.len()]))
+        self.markers.iter().find_map(|m| tail.find(&**m).map(|i| &tail[i..i + m.len()]))
     }
 
     /// For browsers that put the profile between page and suffix (Edge: "Page -
@@ -188,10 +149,7 @@ impl BrowserTitles {
 /// Removes Edge's " and 3 more pages" tab count from the end of a page title. Harmless
 /// for other browsers: a site title ending that way is not a platform's.
 pub(super) fn strip_more_pages(page: &str) -> (&str, &str) {
-    let Some(rest) = page
-        .strip_suffix(" more pages")
-        .or_else(|| page.strip_suffix(" more page"))
-    else {
+    let Some(rest) = page.strip_suffix(" more pages").or_else(|| page.strip_suffix(" more page")) else {
         return (page, "");
     };
     let without_digits = rest.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -210,10 +168,7 @@ pub(super) fn strip_count(page: &str) -> (&str, &str) {
     let Some(rest) = page.strip_prefix('(') else {
         return (page, "");
     };
-    let digits = rest
-        .bytes()
-        .take_while(|b| b.is_ascii_digit() || *b == b',')
-        .count();
+    let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b',').count();
     if digits == 0 || !rest.as_bytes()[0].is_ascii_digit() {
         return (page, "");
     }
@@ -246,10 +201,7 @@ mod tests {
     fn firefox_suffix_and_private_tail() {
         let b = def(" — ", &["Mozilla Firefox"], &["Private Browsing"], false);
         let p = b.page("Home / X — Mozilla Firefox");
-        assert_eq!(
-            (p.text, p.removed, p.private),
-            ("Home / X", " — Mozilla Firefox", None)
-        );
+        assert_eq!((p.text, p.removed, p.private), ("Home / X", " — Mozilla Firefox", None));
         let p = b.page("Home / X — Mozilla Firefox Private Browsing");
         assert_eq!((p.text, p.private), ("Home / X", Some("Private Browsing")));
         let p = b.page("Mozilla Firefox Private Browsing");
@@ -264,67 +216,35 @@ mod tests {
     #[test]
     fn chrome_profiles_and_incognito_follow_the_brand() {
         let b = def(" - ", &["Google Chrome"], &["Incognito"], false);
-        assert_eq!(
-            b.page("Lofi - YouTube - Google Chrome - Work").text,
-            "Lofi - YouTube"
-        );
+        assert_eq!(b.page("Lofi - YouTube - Google Chrome - Work").text, "Lofi - YouTube");
         let p = b.page("Lofi - YouTube - Google Chrome (Incognito)");
         assert_eq!((p.text, p.private), ("Lofi - YouTube", Some("Incognito")));
         let p = b.page("Lofi - YouTube - Incognito - Google Chrome");
         assert_eq!((p.text, p.private), ("Lofi - YouTube", Some("Incognito")));
-        assert_eq!(
-            b.page("Google Chrome - Wikipedia - Google Chrome").text,
-            "Google Chrome - Wikipedia"
-        );
+        assert_eq!(b.page("Google Chrome - Wikipedia - Google Chrome").text, "Google Chrome - Wikipedia");
         assert_eq!(b.page("A - Google Chrome (Guest)").private, None);
     }
 
     #[test]
     fn edge_profile_segment_is_split_off_on_request() {
-        let b = def(
-            " - ",
-            &["Microsoft\u{200B} Edge", "Microsoft Edge"],
-            &["InPrivate"],
-            true,
-        );
+        let b = def(" - ", &["Microsoft\u{200B} Edge", "Microsoft Edge"], &["InPrivate"], true);
         let p = b.page("Video - YouTube - Personal - Microsoft\u{200B} Edge");
         assert_eq!(p.text, "Video - YouTube - Personal");
-        assert_eq!(
-            b.without_profile(p.text),
-            Some(("Video - YouTube", " - Personal", true))
-        );
-        assert_eq!(
-            b.without_profile("YouTube - Wikipedia"),
-            Some(("YouTube", " - Wikipedia", false))
-        );
+        assert_eq!(b.without_profile(p.text), Some(("Video - YouTube", " - Personal", true)));
+        assert_eq!(b.without_profile("YouTube - Wikipedia"), Some(("YouTube", " - Wikipedia", false)));
         let p = b.page("Video - YouTube - InPrivate - Microsoft Edge");
         assert_eq!((p.text, p.private), ("Video - YouTube", Some("InPrivate")));
         let p = b.page("InPrivate - Microsoft Edge");
         assert_eq!((p.text, p.private), ("", Some("InPrivate")));
-        assert_eq!(
-            b.page("Search - Bing - Microsoft Edge (InPrivate)").private,
-            Some("InPrivate")
-        );
+        assert_eq!(b.page("Search - Bing - Microsoft Edge (InPrivate)").private, Some("InPrivate"));
     }
 
     #[test]
     fn more_pages_and_counts() {
-        assert_eq!(
-            strip_more_pages("Home / X and 10 more pages"),
-            ("Home / X", " and 10 more pages")
-        );
-        assert_eq!(
-            strip_more_pages("Home / X and 1 more page"),
-            ("Home / X", " and 1 more page")
-        );
-        assert_eq!(
-            strip_more_pages("and 3 more pages"),
-            ("and 3 more pages", "")
-        );
-        assert_eq!(
-            strip_more_pages("Fifty and more pages"),
-            ("Fifty and more pages", "")
-        );
+        assert_eq!(strip_more_pages("Home / X and 10 more pages"), ("Home / X", " and 10 more pages"));
+        assert_eq!(strip_more_pages("Home / X and 1 more page"), ("Home / X", " and 1 more page"));
+        assert_eq!(strip_more_pages("and 3 more pages"), ("and 3 more pages", ""));
+        assert_eq!(strip_more_pages("Fifty and more pages"), ("Fifty and more pages", ""));
         assert_eq!(strip_count("(3) Home / X"), ("Home / X", "(3) "));
         assert_eq!(strip_count("(99+) Facebook"), ("Facebook", "(99+) "));
         assert_eq!(strip_count("(1,234) Inbox"), ("Inbox", "(1,234) "));

@@ -142,26 +142,16 @@ pub(super) struct Source<'a> {
 
 impl Source<'_> {
     fn error(&self, message: String) -> Error {
-        Error::Rules {
-            path: self.path.to_path_buf(),
-            message,
-        }
+        Error::Rules { path: self.path.to_path_buf(), message }
     }
 
     fn line(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1
+        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
     }
 
     /// "platform 'youtube' (line 12)": how every validation error names what is wrong.
     fn at(&self, kind: &str, id: &Spanned<String>) -> String {
-        format!(
-            "{kind} '{}' (line {})",
-            id.get_ref(),
-            self.line(id.span().start)
-        )
+        format!("{kind} '{}' (line {})", id.get_ref(), self.line(id.span().start))
     }
 }
 
@@ -194,9 +184,7 @@ fn browser(src: &Source<'_>, ids: &mut Ids, b: RawBrowser) -> Result<BrowserDef>
     check_id(src, &at, &b.id)?;
     ids.insert(src, &at, "browser", &b.id)?;
     if b.apps.is_empty() {
-        return Err(src.error(format!(
-            "{at} has no apps; list its WM_CLASS classes or executable names in `apps`"
-        )));
+        return Err(src.error(format!("{at} has no apps; list its WM_CLASS classes or executable names in `apps`")));
     }
     check_strings(src, &at, "apps", &b.apps)?;
     check_strings(src, &at, "brands", &b.brands)?;
@@ -208,9 +196,9 @@ fn browser(src: &Source<'_>, ids: &mut Ids, b: RawBrowser) -> Result<BrowserDef>
         )));
     }
     if !b.profile_names.is_empty() && !b.profile_segment {
-        return Err(src.error(format!(
-            "{at} has profile_names but not `profile_segment = true`; set it or remove the names"
-        )));
+        return Err(
+            src.error(format!("{at} has profile_names but not `profile_segment = true`; set it or remove the names"))
+        );
     }
     Ok(BrowserDef {
         name: b.name.unwrap_or_else(|| b.id.get_ref().clone()),
@@ -229,9 +217,7 @@ fn webapp(src: &Source<'_>, ids: &mut Ids, w: RawWebapp) -> Result<WebappDef> {
     check_id(src, &at, &w.id)?;
     ids.insert(src, &at, "webapp", &w.id)?;
     if w.class_prefixes.is_empty() {
-        return Err(src.error(format!(
-            "{at} has no class_prefixes; list the WM_CLASS prefixes of its windows"
-        )));
+        return Err(src.error(format!("{at} has no class_prefixes; list the WM_CLASS prefixes of its windows")));
     }
     check_strings(src, &at, "class_prefixes", &w.class_prefixes)?;
     Ok(WebappDef {
@@ -259,9 +245,7 @@ fn platform(src: &Source<'_>, ids: &mut Ids, p: RawPlatform) -> Result<PlatformD
         let vat = format!("{at}, variant '{}'", v.id.get_ref());
         check_id(src, &vat, &v.id)?;
         if variants.iter().any(|d| &d.id == v.id.get_ref()) {
-            return Err(src.error(format!(
-                "{vat} appears twice; merge the two variants or rename one"
-            )));
+            return Err(src.error(format!("{vat} appears twice; merge the two variants or rename one")));
         }
         if matches!(v.id.get_ref().as_str(), "app" | "title" | "url") {
             return Err(src.error(format!(
@@ -270,19 +254,12 @@ fn platform(src: &Source<'_>, ids: &mut Ids, p: RawPlatform) -> Result<PlatformD
         }
         let patterns = patterns(src, &vat, v.apps, v.titles, v.urls)?;
         if patterns.apps.is_empty() && patterns.titles.is_empty() && patterns.urls.is_empty() {
-            return Err(src.error(format!(
-                "{vat} has no apps, titles or urls; add at least one or remove it"
-            )));
+            return Err(src.error(format!("{vat} has no apps, titles or urls; add at least one or remove it")));
         }
-        variants.push(VariantDef {
-            id: v.id.into_inner(),
-            patterns,
-        });
+        variants.push(VariantDef { id: v.id.into_inner(), patterns });
     }
     if own.apps.is_empty() && own.titles.is_empty() && own.urls.is_empty() && variants.is_empty() {
-        return Err(src.error(format!(
-            "{at} has no apps, titles or urls; add at least one, or disable it instead"
-        )));
+        return Err(src.error(format!("{at} has no apps, titles or urls; add at least one, or disable it instead")));
     }
     Ok(PlatformDef {
         name: p.name.unwrap_or_else(|| p.id.get_ref().clone()),
@@ -329,12 +306,7 @@ pub(super) fn merge(builtin: RuleSet, user: Parsed, src: &Source<'_>) -> Result<
     })
 }
 
-fn overlay<T>(
-    builtin: Vec<T>,
-    user: Vec<T>,
-    id: impl Fn(&T) -> &String,
-    disabled: &dyn Fn(&str) -> bool,
-) -> Vec<T> {
+fn overlay<T>(builtin: Vec<T>, user: Vec<T>, id: impl Fn(&T) -> &String, disabled: &dyn Fn(&str) -> bool) -> Vec<T> {
     let mut replacements: Vec<Option<T>> = Vec::new();
     let mut added = Vec::new();
     for u in user {
@@ -349,9 +321,7 @@ fn overlay<T>(
         if disabled(id(&b)) {
             continue;
         }
-        let slot = replacements
-            .iter_mut()
-            .find(|r| r.as_ref().is_some_and(|r| id(r) == id(&b)));
+        let slot = replacements.iter_mut().find(|r| r.as_ref().is_some_and(|r| id(r) == id(&b)));
         match slot.and_then(Option::take) {
             Some(r) => out.push(r),
             None => out.push(b),
@@ -363,10 +333,7 @@ fn overlay<T>(
 /// One line of toml's own message: the `Error::Rules` text continues after it.
 fn toml_message(e: &toml::de::Error) -> String {
     let shown = e.to_string();
-    let location = shown
-        .lines()
-        .next()
-        .filter(|l| l.starts_with("TOML parse error at line"));
+    let location = shown.lines().next().filter(|l| l.starts_with("TOML parse error at line"));
     let message = e.message().trim().replace('\n', "; ");
     match location {
         Some(l) => format!("{l}: {message}"),
@@ -378,24 +345,13 @@ fn toml_message(e: &toml::de::Error) -> String {
 struct Ids(Vec<(String, &'static str, usize)>);
 
 impl Ids {
-    fn insert(
-        &mut self,
-        src: &Source<'_>,
-        at: &str,
-        kind: &'static str,
-        id: &Spanned<String>,
-    ) -> Result<()> {
-        if let Some((_, _, line)) = self
-            .0
-            .iter()
-            .find(|(i, k, _)| i == id.get_ref() && *k == kind)
-        {
-            return Err(src.error(format!(
-                "{at} repeats the id of the {kind} on line {line}; merge the two or rename one"
-            )));
+    fn insert(&mut self, src: &Source<'_>, at: &str, kind: &'static str, id: &Spanned<String>) -> Result<()> {
+        if let Some((_, _, line)) = self.0.iter().find(|(i, k, _)| i == id.get_ref() && *k == kind) {
+            return Err(
+                src.error(format!("{at} repeats the id of the {kind} on line {line}; merge the two or rename one"))
+            );
         }
-        self.0
-            .push((id.get_ref().clone(), kind, src.line(id.span().start)));
+        self.0.push((id.get_ref().clone(), kind, src.line(id.span().start)));
         Ok(())
     }
 }
@@ -404,16 +360,11 @@ impl Ids {
 /// and should survive being typed on a command line.
 fn check_id(src: &Source<'_>, at: &str, id: &Spanned<String>) -> Result<()> {
     let ok = !id.get_ref().is_empty()
-        && id
-            .get_ref()
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        && id.get_ref().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(src.error(format!(
-            "{at}: an id may use only lowercase letters, digits, '-' and '_'"
-        )))
+        Err(src.error(format!("{at}: an id may use only lowercase letters, digits, '-' and '_'")))
     }
 }
 
@@ -424,13 +375,7 @@ fn check_strings(src: &Source<'_>, at: &str, field: &str, values: &[String]) -> 
     Ok(())
 }
 
-fn patterns(
-    src: &Source<'_>,
-    at: &str,
-    apps: Vec<String>,
-    titles: Vec<String>,
-    urls: Vec<String>,
-) -> Result<Patterns> {
+fn patterns(src: &Source<'_>, at: &str, apps: Vec<String>, titles: Vec<String>, urls: Vec<String>) -> Result<Patterns> {
     check_strings(src, at, "apps", &apps)?;
     for t in &titles {
         if t.is_empty() {
@@ -446,11 +391,7 @@ fn patterns(
         if u.is_empty() {
             return Err(src.error(format!("{at} has an empty pattern in `urls`; remove it")));
         }
-        if u.contains("://")
-            || u.contains(char::is_whitespace)
-            || u.contains('*')
-            || u.starts_with('/')
-        {
+        if u.contains("://") || u.contains(char::is_whitespace) || u.contains('*') || u.starts_with('/') {
             return Err(src.error(format!(
                 "{at} has the url pattern '{u}'; write a domain with an optional path prefix and no scheme or wildcard, e.g. \"youtube.com/shorts/\""
             )));

@@ -111,9 +111,7 @@ impl Rules {
     /// The built-in rules alone.
     pub fn builtin() -> Rules {
         static BUILTIN: OnceLock<Rules> = OnceLock::new();
-        BUILTIN
-            .get_or_init(|| Rules::compile(builtin_set()))
-            .clone()
+        BUILTIN.get_or_init(|| Rules::compile(builtin_set())).clone()
     }
 
     /// The built-in rules merged with the user's overrides file (`(path, contents)`), which
@@ -167,9 +165,7 @@ impl Rules {
     }
 
     fn compile(set: &file::RuleSet) -> Rules {
-        Rules {
-            inner: Arc::new(Compiled::new(set)),
-        }
+        Rules { inner: Arc::new(Compiled::new(set)) }
     }
 }
 
@@ -178,14 +174,10 @@ impl Rules {
 fn builtin_set() -> &'static file::RuleSet {
     static SET: OnceLock<file::RuleSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let src = file::Source {
-            path: Path::new(DEFAULT_RULES_PATH),
-            text: DEFAULT_RULES,
-        };
+        let src = file::Source { path: Path::new(DEFAULT_RULES_PATH), text: DEFAULT_RULES };
         // Merging over nothing keeps the file's order and rejects a stray `disable`.
         match file::parse(&src) {
-            Ok(parsed) => file::merge(file::RuleSet::default(), parsed, &src)
-                .unwrap_or_else(|e| panic!("{e}")),
+            Ok(parsed) => file::merge(file::RuleSet::default(), parsed, &src).unwrap_or_else(|e| panic!("{e}")),
             Err(e) => panic!("{e}"),
         }
     })
@@ -293,11 +285,7 @@ impl Compiled {
             fingerprint,
         };
         for (pi, p) in set.platforms.iter().enumerate() {
-            c.platforms.push(Platform {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                category: p.category,
-            });
+            c.platforms.push(Platform { id: p.id.clone(), name: p.name.clone(), category: p.category });
             // A platform's variants come before its own patterns: they are the more
             // specific rules (`youtube.com/shorts/` inside `youtube.com`).
             let groups = p
@@ -315,21 +303,13 @@ impl Compiled {
                 if !pats.titles.is_empty() {
                     let r = c.rule(format!("{prefix}.title"), pi);
                     for t in &pats.titles {
-                        c.titles.push(TitleRule {
-                            glob: Glob::new(t),
-                            pattern: t.as_str().into(),
-                            rule: r,
-                        });
+                        c.titles.push(TitleRule { glob: Glob::new(t), pattern: t.as_str().into(), rule: r });
                     }
                 }
                 if !pats.urls.is_empty() {
                     let r = c.rule(format!("{prefix}.url"), pi);
                     for u in &pats.urls {
-                        c.urls.push(UrlRule {
-                            pattern: UrlPattern::new(u),
-                            text: u.as_str().into(),
-                            rule: r,
-                        });
+                        c.urls.push(UrlRule { pattern: UrlPattern::new(u), text: u.as_str().into(), rule: r });
                     }
                 }
             }
@@ -337,12 +317,7 @@ impl Compiled {
         c.by_last_byte = (0..=255u8)
             .map(|byte| {
                 let fits = |r: &TitleRule| r.glob.last_byte().is_none_or(|b| b == byte);
-                c.titles
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| fits(r))
-                    .map(|(i, _)| i)
-                    .collect()
+                c.titles.iter().enumerate().filter(|(_, r)| fits(r)).map(|(i, _)| i).collect()
             })
             .collect();
         for (bi, b) in set.browsers.iter().enumerate() {
@@ -360,10 +335,7 @@ impl Compiled {
     }
 
     fn rule(&mut self, id: String, platform: usize) -> usize {
-        self.rules.push(RuleRef {
-            id: id.into(),
-            platform,
-        });
+        self.rules.push(RuleRef { id: id.into(), platform });
         self.rules.len() - 1
     }
 
@@ -378,9 +350,7 @@ impl Compiled {
         self.webapp_prefixes
             .iter()
             .find(|(p, _)| {
-                class.len() > p.len()
-                    && class.is_char_boundary(p.len())
-                    && class[..p.len()].eq_ignore_ascii_case(p)
+                class.len() > p.len() && class.is_char_boundary(p.len()) && class[..p.len()].eq_ignore_ascii_case(p)
             })
             .map(|&(_, w)| w)
     }
@@ -398,12 +368,7 @@ impl Compiled {
         let mut v = Verdict::default();
         if let Some(word) = private_word(w.app) {
             v.private = true;
-            t.note(|| {
-                format!(
-                    "window class '{}' contains '{word}': a private window",
-                    w.app
-                )
-            });
+            t.note(|| format!("window class '{}' contains '{word}': a private window", w.app));
         }
         match self.lookup(w.app) {
             Some(AppHit::Rule(r)) => return self.app_verdict(v, r, "window class", w.app, t),
@@ -412,7 +377,10 @@ impl Compiled {
         }
         if let Some(k) = self.webapp(w.app) {
             t.note(|| {
-                format!("window class '{}' is a {}: its title is the page's own, with no browser suffix", w.app, self.webapp_names[k])
+                format!(
+                    "window class '{}' is a {}: its title is the page's own, with no browser suffix",
+                    w.app, self.webapp_names[k]
+                )
             });
             if let Some(r) = self.url_rule(w.url, t) {
                 return self.verdict(v, r);
@@ -430,39 +398,22 @@ impl Compiled {
             }
         }
         t.note(|| match w.exe.filter(|e| !e.is_empty()) {
-            Some(exe) => format!(
-                "window class '{}' and executable '{exe}' are no browser, web app or known app",
-                w.app
-            ),
-            None => format!(
-                "window class '{}' is no browser, web app or known app",
-                w.app
-            ),
+            Some(exe) => {
+                format!("window class '{}' and executable '{exe}' are no browser, web app or known app", w.app)
+            }
+            None => format!("window class '{}' is no browser, web app or known app", w.app),
         });
         if let Some(r) = self.url_rule(w.url, t) {
             return self.verdict(v, r);
         }
-        t.note(|| {
-            "no rule matched: titles of non-browser windows are never matched against site patterns"
-                .into()
-        });
+        t.note(|| "no rule matched: titles of non-browser windows are never matched against site patterns".into());
         v
     }
 
-    fn app_verdict(
-        &self,
-        v: Verdict,
-        rule: usize,
-        what: &str,
-        name: &str,
-        t: &mut Trace<'_>,
-    ) -> Verdict {
+    fn app_verdict(&self, v: Verdict, rule: usize, what: &str, name: &str, t: &mut Trace<'_>) -> Verdict {
         t.note(|| {
             let r = &self.rules[rule];
-            format!(
-                "{what} '{name}' is the desktop app of {} (rule {})",
-                self.platforms[r.platform].name, r.id
-            )
+            format!("{what} '{name}' is the desktop app of {} (rule {})", self.platforms[r.platform].name, r.id)
         });
         self.verdict(v, rule)
     }
@@ -483,12 +434,7 @@ impl Compiled {
         if !page.removed.is_empty() {
             t.note(|| format!("removed the browser's title suffix '{}'", page.removed));
         } else if !page.recognised && b.has_brands() {
-            t.note(|| {
-                format!(
-                    "the title has no known suffix of {}: matching it whole",
-                    b.name
-                )
-            });
+            t.note(|| format!("the title has no known suffix of {}: matching it whole", b.name));
         }
         if let Some(m) = page.private {
             v.private = true;
@@ -537,25 +483,16 @@ impl Compiled {
             return None;
         }
         let last = page.as_bytes()[page.len() - 1];
-        let mut candidates = self.by_last_byte[usize::from(last)]
-            .iter()
-            .map(|&i| &self.titles[i]);
+        let mut candidates = self.by_last_byte[usize::from(last)].iter().map(|&i| &self.titles[i]);
         match candidates.find(|r| (exact || !r.glob.is_exact()) && r.glob.matches(page)) {
             Some(r) => {
                 t.note(|| {
-                    format!(
-                        "page title '{page}' matches pattern '{}' of rule {}",
-                        r.pattern, self.rules[r.rule].id
-                    )
+                    format!("page title '{page}' matches pattern '{}' of rule {}", r.pattern, self.rules[r.rule].id)
                 });
                 Some(r.rule)
             }
             None => {
-                t.note(|| {
-                    format!(
-                        "no rule matched: page title '{page}' matches no platform's title pattern"
-                    )
-                });
+                t.note(|| format!("no rule matched: page title '{page}' matches no platform's title pattern"));
                 None
             }
         }
@@ -570,12 +507,7 @@ impl Compiled {
         };
         match self.urls.iter().find(|r| r.pattern.matches(&parsed)) {
             Some(r) => {
-                t.note(|| {
-                    format!(
-                        "url '{url}' matches '{}' of rule {}",
-                        r.text, self.rules[r.rule].id
-                    )
-                });
+                t.note(|| format!("url '{url}' matches '{}' of rule {}", r.text, self.rules[r.rule].id));
                 Some(r.rule)
             }
             None => {
@@ -601,11 +533,7 @@ impl Trace<'_> {
 /// Some browsers give private windows their own class (`firefox-private`).
 fn private_word(class: &str) -> Option<&'static str> {
     ["private", "incognito"].into_iter().find(|w| {
-        class.len() >= w.len()
-            && class
-                .as_bytes()
-                .windows(w.len())
-                .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+        class.len() >= w.len() && class.as_bytes().windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
     })
 }
 

@@ -36,21 +36,10 @@ impl Glob {
         }
         let prefix = parts.remove(0);
         let suffix = parts.pop().unwrap_or("");
-        let middles: Vec<Box<str>> = parts
-            .into_iter()
-            .filter(|m| !m.is_empty())
-            .map(Into::into)
-            .collect();
+        let middles: Vec<Box<str>> = parts.into_iter().filter(|m| !m.is_empty()).map(Into::into).collect();
         let stars = middles.len() + 1;
-        let min_len =
-            prefix.len() + suffix.len() + middles.iter().map(|m| m.len()).sum::<usize>() + stars;
-        Glob {
-            prefix: prefix.into(),
-            middles: middles.into(),
-            suffix: suffix.into(),
-            stars,
-            min_len,
-        }
+        let min_len = prefix.len() + suffix.len() + middles.iter().map(|m| m.len()).sum::<usize>() + stars;
+        Glob { prefix: prefix.into(), middles: middles.into(), suffix: suffix.into(), stars, min_len }
     }
 
     /// The last byte a matching title must end with; `None` when the pattern ends in `*`.
@@ -71,10 +60,7 @@ impl Glob {
             return same(title.as_bytes(), self.prefix.as_bytes());
         }
         let t = title.as_bytes();
-        if t.len() < self.min_len
-            || !has_suffix(t, self.suffix.as_bytes())
-            || !has_prefix(t, self.prefix.as_bytes())
-        {
+        if t.len() < self.min_len || !has_suffix(t, self.suffix.as_bytes()) || !has_prefix(t, self.prefix.as_bytes()) {
             return false;
         }
         let end = title.len() - self.suffix.len();
@@ -150,10 +136,7 @@ impl UrlPattern {
             Some(i) => pattern.split_at(i),
             None => (pattern, ""),
         };
-        UrlPattern {
-            domain: domain.to_ascii_lowercase().into(),
-            path: path.into(),
-        }
+        UrlPattern { domain: domain.to_ascii_lowercase().into(), path: path.into() }
     }
 
     pub(super) fn matches(&self, url: &ParsedUrl<'_>) -> bool {
@@ -279,10 +262,7 @@ mod tests {
         assert_eq!((&*u.host, u.path), ("youtube.com", ""));
         assert!(parse_url("about:blank").is_none());
         assert!(parse_url("file:///home/me/x.html").is_none());
-        assert_eq!(
-            parse_url("https://www.reddit.com./r/rust").unwrap().host,
-            "www.reddit.com"
-        );
+        assert_eq!(parse_url("https://www.reddit.com./r/rust").unwrap().host, "www.reddit.com");
     }
 
     #[test]

@@ -7,19 +7,10 @@ use std::path::Path;
 
 /// Page titles each platform sets, as documented in `rules/default.toml`.
 const EXAMPLES: &[(&str, &[&str])] = &[
-    (
-        "messenger",
-        &["Messenger", "Messenger | Facebook", "Chats | Messenger"],
-    ),
+    ("messenger", &["Messenger", "Messenger | Facebook", "Chats | Messenger"]),
     (
         "facebook",
-        &[
-            "Facebook",
-            "Watch | Facebook",
-            "Jane Doe | Facebook",
-            "Facebook - log in or sign up",
-            "Log into Facebook",
-        ],
+        &["Facebook", "Watch | Facebook", "Jane Doe | Facebook", "Facebook - log in or sign up", "Log into Facebook"],
     ),
     (
         "instagram",
@@ -63,13 +54,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "Explore - Find your favourite videos on TikTok",
         ],
     ),
-    (
-        "youtube",
-        &[
-            "YouTube",
-            "Lofi hip hop radio - beats to relax/study to - YouTube",
-        ],
-    ),
+    ("youtube", &["YouTube", "Lofi hip hop radio - beats to relax/study to - YouTube"]),
     (
         "reddit",
         &[
@@ -85,117 +70,31 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("snapchat", &["Snapchat", "Chat | Snapchat"]),
-    (
-        "pinterest",
-        &[
-            "Pinterest",
-            "Pin by Jane on Recipes | Pinterest",
-            "Pin by Jane on Recipes",
-        ],
-    ),
-    (
-        "linkedin",
-        &[
-            "LinkedIn",
-            "Feed | LinkedIn",
-            "Messaging | LinkedIn",
-            "LinkedIn: Log In or Sign Up",
-        ],
-    ),
+    ("pinterest", &["Pinterest", "Pin by Jane on Recipes | Pinterest", "Pin by Jane on Recipes"]),
+    ("linkedin", &["LinkedIn", "Feed | LinkedIn", "Messaging | LinkedIn", "LinkedIn: Log In or Sign Up"]),
     ("tumblr", &["Tumblr", "Explore | Tumblr"]),
-    (
-        "twitch",
-        &["Twitch", "shroud - Twitch", "Following - Twitch"],
-    ),
-    (
-        "discord",
-        &[
-            "Discord",
-            "Discord | #general | Study Group",
-            "• Discord | #general | Study Group",
-        ],
-    ),
+    ("twitch", &["Twitch", "shroud - Twitch", "Following - Twitch"]),
+    ("discord", &["Discord", "Discord | #general | Study Group", "• Discord | #general | Study Group"]),
     ("telegram", &["Telegram", "Telegram Web"]),
-    (
-        "bluesky",
-        &[
-            "Bluesky",
-            "Home — Bluesky",
-            "Jay (@jay.bsky.team) — Bluesky",
-        ],
-    ),
+    ("bluesky", &["Bluesky", "Home — Bluesky", "Jay (@jay.bsky.team) — Bluesky"]),
     ("mastodon", &["Mastodon", "Home - Mastodon"]),
-    (
-        "quora",
-        &[
-            "Quora",
-            "Home - Quora",
-            "What is the best way to learn Rust? - Quora",
-        ],
-    ),
-    (
-        "9gag",
-        &[
-            "9GAG",
-            "9GAG - Best Funny Memes and Breaking News",
-            "When the code works on the first try - 9GAG",
-        ],
-    ),
+    ("quora", &["Quora", "Home - Quora", "What is the best way to learn Rust? - Quora"]),
+    ("9gag", &["9GAG", "9GAG - Best Funny Memes and Breaking News", "When the code works on the first try - 9GAG"]),
     ("kick", &["Kick", "xQc | Kick", "Browse - Kick"]),
 ];
 
 /// Page titles that mention a platform without being it.
 const NEGATIVES: &[(&str, &[&str])] = &[
-    (
-        "messenger",
-        &[
-            "Messenger RNA vaccines explained - Nature",
-            "Facebook Messenger review",
-        ],
-    ),
+    ("messenger", &["Messenger RNA vaccines explained - Nature", "Facebook Messenger review"]),
     (
         "facebook",
-        &[
-            "facebook_api.py · GitHub",
-            "Facebook (company) - Wikipedia",
-            "Why I deleted Facebook | The Guardian",
-        ],
+        &["facebook_api.py · GitHub", "Facebook (company) - Wikipedia", "Why I deleted Facebook | The Guardian"],
     ),
-    (
-        "instagram",
-        &[
-            "Instagram API docs - Meta for Developers",
-            "Instagram - Wikipedia",
-            "instagram.py",
-        ],
-    ),
-    (
-        "threads",
-        &[
-            "Threads in Rust - The Rust Programming Language",
-            "Thread pools explained",
-        ],
-    ),
-    (
-        "whatsapp",
-        &[
-            "WhatsApp encryption overview - WhatsApp Help Center",
-            "whatsapp-web.js docs",
-        ],
-    ),
-    (
-        "x",
-        &[
-            "X11 forwarding - ArchWiki",
-            "Max / Xavier notes",
-            "Home / Xbox",
-            "X-Men - Wikipedia",
-        ],
-    ),
-    (
-        "tiktok",
-        &["TikTok - Wikipedia", "TikTok ban explained - BBC News"],
-    ),
+    ("instagram", &["Instagram API docs - Meta for Developers", "Instagram - Wikipedia", "instagram.py"]),
+    ("threads", &["Threads in Rust - The Rust Programming Language", "Thread pools explained"]),
+    ("whatsapp", &["WhatsApp encryption overview - WhatsApp Help Center", "whatsapp-web.js docs"]),
+    ("x", &["X11 forwarding - ArchWiki", "Max / Xavier notes", "Home / Xbox", "X-Men - Wikipedia"]),
+    ("tiktok", &["TikTok - Wikipedia", "TikTok ban explained - BBC News"]),
     (
         "youtube",
         &[
@@ -206,47 +105,16 @@ const NEGATIVES: &[(&str, &[&str])] = &[
             "YouTube - Wikipedia",
         ],
     ),
-    (
-        "reddit",
-        &[
-            "Reddit IPO: what it means - Reuters",
-            "Why I quit Reddit",
-            "reddit-api crate",
-        ],
-    ),
-    (
-        "snapchat",
-        &["Snapchat - Wikipedia", "Snapchat Spectacles review"],
-    ),
+    ("reddit", &["Reddit IPO: what it means - Reuters", "Why I quit Reddit", "reddit-api crate"]),
+    ("snapchat", &["Snapchat - Wikipedia", "Snapchat Spectacles review"]),
     ("pinterest", &["Pinterest earnings Q3 - CNBC"]),
-    (
-        "linkedin",
-        &[
-            "LinkedIn API docs - Microsoft Learn",
-            "LinkedIn - Wikipedia",
-        ],
-    ),
-    (
-        "tumblr",
-        &["Tumblr - Wikipedia", "The rise and fall of Tumblr"],
-    ),
+    ("linkedin", &["LinkedIn API docs - Microsoft Learn", "LinkedIn - Wikipedia"]),
+    ("tumblr", &["Tumblr - Wikipedia", "The rise and fall of Tumblr"]),
     ("twitch", &["Twitch.tv - Wikipedia", "Twitch API reference"]),
-    (
-        "discord",
-        &["discord.py documentation", "Discord - Wikipedia"],
-    ),
-    (
-        "telegram",
-        &["Telegram Bot API", "Telegram (software) - Wikipedia"],
-    ),
-    (
-        "bluesky",
-        &["Bluesky - Wikipedia", "bluesky-social/social-app · GitHub"],
-    ),
-    (
-        "mastodon",
-        &["Mastodon documentation", "Mastodon (band) - Wikipedia"],
-    ),
+    ("discord", &["discord.py documentation", "Discord - Wikipedia"]),
+    ("telegram", &["Telegram Bot API", "Telegram (software) - Wikipedia"]),
+    ("bluesky", &["Bluesky - Wikipedia", "bluesky-social/social-app · GitHub"]),
+    ("mastodon", &["Mastodon documentation", "Mastodon (band) - Wikipedia"]),
     ("quora", &["Quora - Wikipedia"]),
     ("9gag", &["9GAG - Wikipedia"]),
     ("kick", &["Free kick - Wikipedia", "Kickstarter"]),
@@ -263,107 +131,37 @@ struct Format {
 fn formats() -> Vec<Format> {
     macro_rules! f {
         ($b:expr, $c:expr, $p:expr, $fmt:expr) => {
-            Format {
-                browser: $b,
-                class: $c,
-                title: |p| format!($fmt, p),
-                private: $p,
-            }
+            Format { browser: $b, class: $c, title: |p| format!($fmt, p), private: $p }
         };
     }
     vec![
         f!("firefox", "firefox", false, "{} — Mozilla Firefox"),
         f!("firefox", "firefox-esr", false, "{} — Mozilla Firefox"),
         f!("firefox", "Navigator", false, "{} — Mozilla Firefox"),
-        f!(
-            "firefox",
-            "firefox",
-            true,
-            "{} — Mozilla Firefox Private Browsing"
-        ),
+        f!("firefox", "firefox", true, "{} — Mozilla Firefox Private Browsing"),
         f!("firefox", "firefox", false, "{} — Firefox Nightly"),
         f!("librewolf", "LibreWolf", false, "{} — LibreWolf"),
-        f!(
-            "librewolf",
-            "librewolf",
-            true,
-            "{} — LibreWolf Private Browsing"
-        ),
+        f!("librewolf", "librewolf", true, "{} — LibreWolf Private Browsing"),
         f!("floorp", "floorp", false, "{} — Floorp"),
         f!("zen", "zen", false, "{} — Zen Browser"),
         f!("zen", "zen-alpha", false, "{} — Zen Browser"),
-        f!(
-            "zen",
-            "zen-browser",
-            true,
-            "{} — Zen Browser Private Browsing"
-        ),
+        f!("zen", "zen-browser", true, "{} — Zen Browser Private Browsing"),
         f!("chromium", "Chromium", false, "{} - Chromium"),
         f!("chromium", "chromium", false, "{} - Chromium"),
-        f!(
-            "chromium",
-            "chromium-browser",
-            true,
-            "{} - Chromium (Incognito)"
-        ),
+        f!("chromium", "chromium-browser", true, "{} - Chromium (Incognito)"),
         f!("chrome", "Google-chrome", false, "{} - Google Chrome"),
-        f!(
-            "chrome",
-            "google-chrome",
-            false,
-            "{} - Google Chrome - Work"
-        ),
-        f!(
-            "chrome",
-            "Google-chrome",
-            true,
-            "{} - Google Chrome (Incognito)"
-        ),
-        f!(
-            "chrome",
-            "Google-chrome",
-            true,
-            "{} - Incognito - Google Chrome"
-        ),
+        f!("chrome", "google-chrome", false, "{} - Google Chrome - Work"),
+        f!("chrome", "Google-chrome", true, "{} - Google Chrome (Incognito)"),
+        f!("chrome", "Google-chrome", true, "{} - Incognito - Google Chrome"),
         f!("brave", "Brave-browser", false, "{} - Brave"),
         f!("brave", "Brave-browser", true, "{} - Brave (Private)"),
-        f!(
-            "edge",
-            "Microsoft-edge",
-            false,
-            "{} - Microsoft\u{200B} Edge"
-        ),
+        f!("edge", "Microsoft-edge", false, "{} - Microsoft\u{200B} Edge"),
         f!("edge", "Microsoft-edge", false, "{} - Microsoft Edge"),
-        f!(
-            "edge",
-            "microsoft-edge",
-            false,
-            "{} - Personal - Microsoft\u{200B} Edge"
-        ),
-        f!(
-            "edge",
-            "Microsoft-edge",
-            false,
-            "{} and 3 more pages - Personal - Microsoft\u{200B} Edge"
-        ),
-        f!(
-            "edge",
-            "Microsoft-edge",
-            false,
-            "{} and 1 more page - Microsoft\u{200B} Edge"
-        ),
-        f!(
-            "edge",
-            "Microsoft-edge",
-            true,
-            "{} - InPrivate - Microsoft\u{200B} Edge"
-        ),
-        f!(
-            "edge",
-            "Microsoft-edge",
-            true,
-            "{} - Microsoft\u{200B} Edge (InPrivate)"
-        ),
+        f!("edge", "microsoft-edge", false, "{} - Personal - Microsoft\u{200B} Edge"),
+        f!("edge", "Microsoft-edge", false, "{} and 3 more pages - Personal - Microsoft\u{200B} Edge"),
+        f!("edge", "Microsoft-edge", false, "{} and 1 more page - Microsoft\u{200B} Edge"),
+        f!("edge", "Microsoft-edge", true, "{} - InPrivate - Microsoft\u{200B} Edge"),
+        f!("edge", "Microsoft-edge", true, "{} - Microsoft\u{200B} Edge (InPrivate)"),
         f!("vivaldi", "Vivaldi-stable", false, "{} - Vivaldi"),
         f!("opera", "Opera", false, "{} - Opera"),
         f!("epiphany", "org.gnome.Epiphany", false, "{}"),
@@ -371,23 +169,15 @@ fn formats() -> Vec<Format> {
     ]
 }
 
-const WEBAPP_CLASSES: &[&str] = &[
-    "crx_cinhimbnkkaeohfgghhklpknlkffjgod",
-    "FFPWA-01HQ3XK4P5A2",
-    "org.gnome.Epiphany.WebApp_4d1b6a",
-];
+const WEBAPP_CLASSES: &[&str] =
+    &["crx_cinhimbnkkaeohfgghhklpknlkffjgod", "FFPWA-01HQ3XK4P5A2", "org.gnome.Epiphany.WebApp_4d1b6a"];
 
 fn rules() -> Rules {
     Rules::builtin()
 }
 
 fn win<'a>(app: &'a str, title: &'a str) -> WindowRef<'a> {
-    WindowRef {
-        app,
-        exe: None,
-        title,
-        url: None,
-    }
+    WindowRef { app, exe: None, title, url: None }
 }
 
 fn load(text: &str) -> Result<Rules> {
@@ -414,35 +204,14 @@ fn every_example_title_matches_its_platform_in_every_browser() {
     for f in formats() {
         for (platform, titles) in EXAMPLES {
             for page in *titles {
-                for page in [
-                    page.to_string(),
-                    format!("(3) {page}"),
-                    format!("(99+) {page}"),
-                ] {
+                for page in [page.to_string(), format!("(3) {page}"), format!("(99+) {page}")] {
                     let title = (f.title)(&page);
                     let v = r.classify(win(f.class, &title));
-                    assert_eq!(
-                        v.platform.as_deref(),
-                        Some(*platform),
-                        "{title:?} in {}",
-                        f.class
-                    );
-                    assert_eq!(
-                        v.browser.as_deref(),
-                        Some(f.browser),
-                        "{title:?} in {}",
-                        f.class
-                    );
+                    assert_eq!(v.platform.as_deref(), Some(*platform), "{title:?} in {}", f.class);
+                    assert_eq!(v.browser.as_deref(), Some(f.browser), "{title:?} in {}", f.class);
                     assert_eq!(v.private, f.private, "{title:?} in {}", f.class);
-                    assert_eq!(
-                        v.rule.as_deref(),
-                        Some(format!("{platform}.title").as_str())
-                    );
-                    let category = r
-                        .platforms()
-                        .iter()
-                        .find(|p| p.id == *platform)
-                        .map(|p| p.category);
+                    assert_eq!(v.rule.as_deref(), Some(format!("{platform}.title").as_str()));
+                    let category = r.platforms().iter().find(|p| p.id == *platform).map(|p| p.category);
                     assert_eq!(v.category, category);
                     checked += 1;
                 }
@@ -460,11 +229,7 @@ fn no_negative_title_matches_in_any_browser() {
             for page in *titles {
                 let title = (f.title)(page);
                 let v = r.classify(win(f.class, &title));
-                assert_eq!(
-                    v.platform, None,
-                    "{title:?} in {} matched {:?}",
-                    f.class, v.rule
-                );
+                assert_eq!(v.platform, None, "{title:?} in {} matched {:?}", f.class, v.rule);
                 assert_eq!(v.browser.as_deref(), Some(f.browser));
             }
         }
@@ -478,26 +243,15 @@ fn web_app_windows_match_their_whole_title() {
         for (platform, titles) in EXAMPLES {
             for page in *titles {
                 let v = r.classify(win(class, page));
-                assert_eq!(
-                    v.platform.as_deref(),
-                    Some(*platform),
-                    "{page:?} in {class}"
-                );
+                assert_eq!(v.platform.as_deref(), Some(*platform), "{page:?} in {class}");
                 assert_eq!(v.browser, None);
                 let counted = format!("(7) {page}");
-                assert_eq!(
-                    platform_of(&r, win(class, &counted)).as_deref(),
-                    Some(*platform)
-                );
+                assert_eq!(platform_of(&r, win(class, &counted)).as_deref(), Some(*platform));
             }
         }
         for (_, titles) in NEGATIVES {
             for page in *titles {
-                assert_eq!(
-                    platform_of(&r, win(class, page)),
-                    None,
-                    "{page:?} in {class}"
-                );
+                assert_eq!(platform_of(&r, win(class, page)), None, "{page:?} in {class}");
             }
         }
     }
@@ -507,16 +261,8 @@ fn web_app_windows_match_their_whole_title() {
 fn every_platform_has_examples_and_negatives() {
     let r = rules();
     for p in r.platforms() {
-        assert!(
-            EXAMPLES.iter().any(|(id, _)| *id == p.id),
-            "no examples for {}",
-            p.id
-        );
-        assert!(
-            NEGATIVES.iter().any(|(id, _)| *id == p.id),
-            "no negatives for {}",
-            p.id
-        );
+        assert!(EXAMPLES.iter().any(|(id, _)| *id == p.id), "no examples for {}", p.id);
+        assert!(NEGATIVES.iter().any(|(id, _)| *id == p.id), "no negatives for {}", p.id);
     }
 }
 
@@ -547,11 +293,7 @@ fn the_required_platforms_and_categories_are_built_in() {
         ("kick", Category::Video),
     ];
     for (id, category) in want {
-        let p = r
-            .platforms()
-            .iter()
-            .find(|p| p.id == id)
-            .unwrap_or_else(|| panic!("{id} missing"));
+        let p = r.platforms().iter().find(|p| p.id == id).unwrap_or_else(|| panic!("{id} missing"));
         assert_eq!(p.category, category, "{id}");
     }
     assert_eq!(r.platforms().len(), want.len());
@@ -579,12 +321,7 @@ fn desktop_apps_match_by_class_or_executable_ignoring_case() {
         ("", Some("telegram-desktop"), "telegram.app"),
     ];
     for (app, exe, rule) in cases {
-        let v = r.classify(WindowRef {
-            app,
-            exe,
-            title: "anything at all",
-            url: None,
-        });
+        let v = r.classify(WindowRef { app, exe, title: "anything at all", url: None });
         assert_eq!(v.rule.as_deref(), Some(rule), "{app} / {exe:?}");
         assert_eq!(v.browser, None);
     }
@@ -598,10 +335,7 @@ fn titles_of_other_windows_never_match_site_patterns() {
     let r = rules();
     let cases = [
         ("code", "facebook_api.py - proj - Visual Studio Code"),
-        (
-            "xterm",
-            "youtube-dl https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-        ),
+        ("xterm", "youtube-dl https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
         ("Code", "YouTube"),
         ("org.gnome.Nautilus", "Instagram"),
         ("kitty", "Home / X"),
@@ -622,10 +356,7 @@ fn browsers_are_found_by_executable_when_the_class_is_unknown() {
         title: "Home / X - Google Chrome",
         url: None,
     });
-    assert_eq!(
-        (v.browser.as_deref(), v.rule.as_deref()),
-        (Some("chrome"), Some("x.title"))
-    );
+    assert_eq!((v.browser.as_deref(), v.rule.as_deref()), (Some("chrome"), Some("x.title")));
 }
 
 #[test]
@@ -645,14 +376,8 @@ fn a_browser_window_without_a_page_matches_nothing() {
 fn a_browser_title_without_its_suffix_is_matched_whole() {
     // Chrome web-app windows on X11 keep the browser's class but drop the suffix.
     let r = rules();
-    assert_eq!(
-        platform_of(&r, win("Google-chrome", "YouTube")).as_deref(),
-        Some("youtube")
-    );
-    assert_eq!(
-        platform_of(&r, win("Google-chrome", "(2) WhatsApp")).as_deref(),
-        Some("whatsapp")
-    );
+    assert_eq!(platform_of(&r, win("Google-chrome", "YouTube")).as_deref(), Some("youtube"));
+    assert_eq!(platform_of(&r, win("Google-chrome", "(2) WhatsApp")).as_deref(), Some("whatsapp"));
 }
 
 #[test]
@@ -662,40 +387,18 @@ fn edge_profile_segments_do_not_turn_other_pages_into_platforms() {
     assert_eq!(platform_of(&r, win("Microsoft-edge", t)), None);
     // The page's own " - " is tried first: a video title ending in a separator survives.
     let t = "Rust in 100 seconds - YouTube - Microsoft Edge";
-    assert_eq!(
-        platform_of(&r, win("Microsoft-edge", t)).as_deref(),
-        Some("youtube")
-    );
+    assert_eq!(platform_of(&r, win("Microsoft-edge", t)).as_deref(), Some("youtube"));
     // Without a profile name, a bare platform title before another segment is no match…
-    assert_eq!(
-        platform_of(
-            &r,
-            win("Microsoft-edge", "Instagram - Wikipedia - Microsoft Edge")
-        ),
-        None
-    );
+    assert_eq!(platform_of(&r, win("Microsoft-edge", "Instagram - Wikipedia - Microsoft Edge")), None);
     // …unless the segment is a known profile name; patterns with a `*` match either way.
+    assert_eq!(platform_of(&r, win("Microsoft-edge", "YouTube - Work - Microsoft Edge")).as_deref(), Some("youtube"));
     assert_eq!(
-        platform_of(&r, win("Microsoft-edge", "YouTube - Work - Microsoft Edge")).as_deref(),
+        platform_of(&r, win("Microsoft-edge", "YouTube - Profile 2 - Microsoft Edge")).as_deref(),
         Some("youtube")
     );
-    assert_eq!(
-        platform_of(
-            &r,
-            win("Microsoft-edge", "YouTube - Profile 2 - Microsoft Edge")
-        )
-        .as_deref(),
-        Some("youtube")
-    );
-    assert_eq!(
-        platform_of(&r, win("Microsoft-edge", "YouTube - Bob - Microsoft Edge")),
-        None
-    );
+    assert_eq!(platform_of(&r, win("Microsoft-edge", "YouTube - Bob - Microsoft Edge")), None);
     let t = "Cat video - YouTube - Bob - Microsoft Edge";
-    assert_eq!(
-        platform_of(&r, win("Microsoft-edge", t)).as_deref(),
-        Some("youtube")
-    );
+    assert_eq!(platform_of(&r, win("Microsoft-edge", t)).as_deref(), Some("youtube"));
 }
 
 // ---- urls --------------------------------------------------------------------------------
@@ -703,72 +406,23 @@ fn edge_profile_segments_do_not_turn_other_pages_into_platforms() {
 #[test]
 fn url_rules_win_over_title_rules() {
     let r = rules();
-    let w = |title, url| WindowRef {
-        app: "firefox",
-        exe: None,
-        title,
-        url: Some(url),
-    };
+    let w = |title, url| WindowRef { app: "firefox", exe: None, title, url: Some(url) };
     let cases = [
-        (
-            "Cat - YouTube — Mozilla Firefox",
-            "https://www.youtube.com/shorts/abc123",
-            "youtube.shorts.url",
-        ),
-        (
-            "Cat - YouTube — Mozilla Firefox",
-            "https://m.youtube.com/shorts/abc123",
-            "youtube.shorts.url",
-        ),
-        (
-            "Cat - YouTube — Mozilla Firefox",
-            "https://www.youtube.com/watch?v=abc",
-            "youtube.url",
-        ),
-        (
-            "Cat — Mozilla Firefox",
-            "https://youtu.be/abc",
-            "youtube.url",
-        ),
-        (
-            "Messenger | Facebook — Mozilla Firefox",
-            "https://www.facebook.com/messages/t/123",
-            "messenger.url",
-        ),
-        (
-            "Facebook — Mozilla Firefox",
-            "https://www.facebook.com/",
-            "facebook.url",
-        ),
-        (
-            "Anything — Mozilla Firefox",
-            "https://www.instagram.com/p/xyz/",
-            "instagram.url",
-        ),
-        (
-            "Anything — Mozilla Firefox",
-            "https://old.reddit.com/r/rust/",
-            "reddit.url",
-        ),
+        ("Cat - YouTube — Mozilla Firefox", "https://www.youtube.com/shorts/abc123", "youtube.shorts.url"),
+        ("Cat - YouTube — Mozilla Firefox", "https://m.youtube.com/shorts/abc123", "youtube.shorts.url"),
+        ("Cat - YouTube — Mozilla Firefox", "https://www.youtube.com/watch?v=abc", "youtube.url"),
+        ("Cat — Mozilla Firefox", "https://youtu.be/abc", "youtube.url"),
+        ("Messenger | Facebook — Mozilla Firefox", "https://www.facebook.com/messages/t/123", "messenger.url"),
+        ("Facebook — Mozilla Firefox", "https://www.facebook.com/", "facebook.url"),
+        ("Anything — Mozilla Firefox", "https://www.instagram.com/p/xyz/", "instagram.url"),
+        ("Anything — Mozilla Firefox", "https://old.reddit.com/r/rust/", "reddit.url"),
         ("Anything — Mozilla Firefox", "https://x.com/home", "x.url"),
-        (
-            "Anything — Mozilla Firefox",
-            "https://bsky.app/",
-            "bluesky.url",
-        ),
+        ("Anything — Mozilla Firefox", "https://bsky.app/", "bluesky.url"),
         // A url that names no platform leaves the title rules to decide.
-        (
-            "Home - Mastodon — Mozilla Firefox",
-            "https://social.example/home",
-            "mastodon.title",
-        ),
+        ("Home - Mastodon — Mozilla Firefox", "https://social.example/home", "mastodon.title"),
     ];
     for (title, url, rule) in cases {
-        assert_eq!(
-            r.classify(w(title, url)).rule.as_deref(),
-            Some(rule),
-            "{url}"
-        );
+        assert_eq!(r.classify(w(title, url)).rule.as_deref(), Some(rule), "{url}");
     }
     for url in [
         "https://notinstagram.com/",
@@ -776,11 +430,7 @@ fn url_rules_win_over_title_rules() {
         "about:blank",
         "https://github.com/ytdl-org/youtube-dl",
     ] {
-        assert_eq!(
-            r.classify(w("Anything — Mozilla Firefox", url)).platform,
-            None,
-            "{url}"
-        );
+        assert_eq!(r.classify(w("Anything — Mozilla Firefox", url)).platform, None, "{url}");
     }
 }
 
@@ -795,12 +445,7 @@ fn urls_classify_any_window_that_has_one() {
         url: Some("https://www.reddit.com/r/rust/"),
     });
     assert_eq!(v.rule.as_deref(), Some("reddit.url"));
-    let v = r.classify(WindowRef {
-        app: "code",
-        exe: None,
-        title: "Home / X",
-        url: Some("https://example.org/"),
-    });
+    let v = r.classify(WindowRef { app: "code", exe: None, title: "Home / X", url: Some("https://example.org/") });
     assert_eq!(v.platform, None);
 }
 
@@ -814,20 +459,14 @@ fn private_windows_are_flagged_and_still_classified() {
     assert_eq!(v.platform.as_deref(), Some("x"));
     let v = r.classify(win("Chromium-Incognito", "Home / X - Chromium"));
     assert!(v.private);
-    let v = r.classify(win(
-        "Brave-browser",
-        "Home / X - Brave (Private Window with Tor)",
-    ));
+    let v = r.classify(win("Brave-browser", "Home / X - Brave (Private Window with Tor)"));
     assert!(v.private);
     assert_eq!(v.platform.as_deref(), Some("x"));
     let v = r.classify(win("Google-chrome", "Home / X - Google Chrome (Guest)"));
     assert!(!v.private);
     assert_eq!(v.platform.as_deref(), Some("x"));
     // A page merely titled "Private Browsing" is not a private window.
-    let v = r.classify(win(
-        "firefox",
-        "Private Browsing - Wikipedia — Mozilla Firefox",
-    ));
+    let v = r.classify(win("firefox", "Private Browsing - Wikipedia — Mozilla Firefox"));
     assert!(!v.private);
 }
 
@@ -836,15 +475,9 @@ fn private_windows_are_flagged_and_still_classified() {
 #[test]
 fn no_user_file_or_an_empty_one_gives_the_builtin_rules() {
     let builtin = rules();
-    assert_eq!(
-        Rules::load(None).unwrap().fingerprint(),
-        builtin.fingerprint()
-    );
+    assert_eq!(Rules::load(None).unwrap().fingerprint(), builtin.fingerprint());
     assert_eq!(load("").unwrap().fingerprint(), builtin.fingerprint());
-    assert_eq!(
-        load("# nothing yet\n").unwrap().platforms(),
-        builtin.platforms()
-    );
+    assert_eq!(load("# nothing yet\n").unwrap().platforms(), builtin.platforms());
     assert_eq!(Rules::default().fingerprint(), builtin.fingerprint());
 }
 
@@ -860,23 +493,10 @@ titles = ["* - MyTube"]
 "#,
     )
     .unwrap();
-    assert_eq!(
-        platform_of(&r, win("firefox", "Cat - YouTube — Mozilla Firefox")),
-        None
-    );
-    assert_eq!(
-        r.classify(win("firefox", "Cat - MyTube — Mozilla Firefox"))
-            .rule
-            .as_deref(),
-        Some("youtube.title")
-    );
+    assert_eq!(platform_of(&r, win("firefox", "Cat - YouTube — Mozilla Firefox")), None);
+    assert_eq!(r.classify(win("firefox", "Cat - MyTube — Mozilla Firefox")).rule.as_deref(), Some("youtube.title"));
     // The shorts variant went with the replaced definition.
-    let v = r.classify(WindowRef {
-        app: "firefox",
-        exe: None,
-        title: "x",
-        url: Some("https://youtube.com/shorts/x"),
-    });
+    let v = r.classify(WindowRef { app: "firefox", exe: None, title: "x", url: Some("https://youtube.com/shorts/x") });
     assert_eq!(v.platform, None);
     let pos = |r: &Rules| r.platforms().iter().position(|p| p.id == "youtube");
     assert_eq!(pos(&r), pos(&rules()));
@@ -887,10 +507,7 @@ titles = ["* - MyTube"]
 fn disable_removes_builtins() {
     let r = load("disable = [\"pinterest\", \"epiphany\"]\n").unwrap();
     assert!(r.platforms().iter().all(|p| p.id != "pinterest"));
-    assert_eq!(
-        platform_of(&r, win("firefox", "Pinterest — Mozilla Firefox")),
-        None
-    );
+    assert_eq!(platform_of(&r, win("firefox", "Pinterest — Mozilla Firefox")), None);
     assert_eq!(r.classify(win("Epiphany", "YouTube")).browser, None);
     assert_eq!(r.platforms().len(), rules().platforms().len() - 1);
 }
@@ -924,18 +541,9 @@ titles = ["* - YouTube"]
     assert_eq!(r.platforms()[0].id, "hackernews");
     assert_eq!(r.platforms()[1].name, "ytclips");
     let v = r.classify(win("thorium", "Hacker News - Thorium (Incognito)"));
-    assert_eq!(
-        (v.platform.as_deref(), v.browser.as_deref(), v.private),
-        (Some("hackernews"), Some("thorium"), true)
-    );
-    assert_eq!(
-        platform_of(&r, win("firefox", "Cat - YouTube — Mozilla Firefox")).as_deref(),
-        Some("ytclips")
-    );
-    assert_eq!(
-        platform_of(&r, win("firefox", "YouTube — Mozilla Firefox")).as_deref(),
-        Some("youtube")
-    );
+    assert_eq!((v.platform.as_deref(), v.browser.as_deref(), v.private), (Some("hackernews"), Some("thorium"), true));
+    assert_eq!(platform_of(&r, win("firefox", "Cat - YouTube — Mozilla Firefox")).as_deref(), Some("ytclips"));
+    assert_eq!(platform_of(&r, win("firefox", "YouTube — Mozilla Firefox")).as_deref(), Some("youtube"));
 }
 
 #[test]
@@ -946,40 +554,28 @@ fn a_malformed_file_reports_tomls_line_and_column() {
     assert!(e.contains("column"), "{e}");
     assert!(!e.contains('\n'), "one line: {e}");
     let e = load_err("[[platform]]\nid = \"a\"\ncategory = \"social\"\ntitle = [\"A\"]\n");
-    assert!(
-        e.contains("line 4") && e.contains("unknown field `title`"),
-        "{e}"
-    );
+    assert!(e.contains("line 4") && e.contains("unknown field `title`"), "{e}");
 }
 
 #[test]
 fn validation_errors_name_the_entry_and_the_fix() {
     let e = load_err("[[platform]]\nid = \"foo\"\ncategory = \"vidoe\"\ntitles = [\"Foo\"]\n");
     assert!(e.contains("platform 'foo' (line 2)"), "{e}");
-    assert!(
-        e.contains("unknown category 'vidoe'") && e.contains("social, video, messaging"),
-        "{e}"
-    );
+    assert!(e.contains("unknown category 'vidoe'") && e.contains("social, video, messaging"), "{e}");
 
     let e = load_err("[[platform]]\nid = \"foo\"\ncategory = \"social\"\ntitles = [\"\"]\n");
-    assert!(
-        e.contains("platform 'foo'") && e.contains("empty pattern"),
-        "{e}"
-    );
+    assert!(e.contains("platform 'foo'") && e.contains("empty pattern"), "{e}");
 
     let e = load_err("[[platform]]\nid = \"foo\"\ncategory = \"social\"\ntitles = [\"*\"]\n");
     assert!(e.contains("matches every page"), "{e}");
 
-    let e = load_err(
-        "[[platform]]\nid = \"foo\"\ncategory = \"social\"\nurls = [\"https://foo.com\"]\n",
-    );
+    let e = load_err("[[platform]]\nid = \"foo\"\ncategory = \"social\"\nurls = [\"https://foo.com\"]\n");
     assert!(e.contains("no scheme"), "{e}");
 
     let dup = "[[platform]]\nid = \"foo\"\ncategory = \"social\"\ntitles = [\"Foo\"]\n";
     let e = load_err(&format!("{dup}{dup}"));
     assert!(
-        e.contains("platform 'foo' (line 6) repeats the id of the platform on line 2")
-            && e.contains("rename"),
+        e.contains("platform 'foo' (line 6) repeats the id of the platform on line 2") && e.contains("rename"),
         "{e}"
     );
 
@@ -992,7 +588,8 @@ fn validation_errors_name_the_entry_and_the_fix() {
     let e = load_err("disable = [\"yotube\"]\n");
     assert!(e.contains("'yotube'") && e.contains("youtube"), "{e}");
 
-    let e = load_err("disable = [\"youtube\"]\n[[platform]]\nid = \"youtube\"\ncategory = \"video\"\ntitles = [\"Y\"]\n");
+    let e =
+        load_err("disable = [\"youtube\"]\n[[platform]]\nid = \"youtube\"\ncategory = \"video\"\ntitles = [\"Y\"]\n");
     assert!(e.contains("both disabled"), "{e}");
 
     let e = load_err("[[browser]]\nid = \"b\"\napps = [\"b\"]\nbrands = [\"B\"]\n");
@@ -1012,9 +609,7 @@ fn the_fingerprint_follows_the_effective_rules() {
     let a = load(add).unwrap().fingerprint();
     assert_ne!(a, base);
     assert_eq!(load(add).unwrap().fingerprint(), a, "stable across loads");
-    let b = load(&add.replace("Hacker News", "Hacker News!"))
-        .unwrap()
-        .fingerprint();
+    let b = load(&add.replace("Hacker News", "Hacker News!")).unwrap().fingerprint();
     assert_ne!(a, b, "a changed pattern changes it");
     let c = load("disable = [\"kick\"]\n").unwrap().fingerprint();
     assert_ne!(c, base);
@@ -1044,10 +639,7 @@ fn explain_says_why_in_sentences() {
             "page title 'Home / X' matches pattern '* / X' of rule x.title",
         ]
     );
-    assert_eq!(
-        e.verdict,
-        r.classify(win("firefox", "(3) Home / X — Mozilla Firefox"))
-    );
+    assert_eq!(e.verdict, r.classify(win("firefox", "(3) Home / X — Mozilla Firefox")));
 
     let e = r.explain(win("code", "facebook_api.py - proj - Visual Studio Code"));
     assert_eq!(
@@ -1056,27 +648,11 @@ fn explain_says_why_in_sentences() {
     );
 
     let e = r.explain(win("discord", "Friends - Discord"));
-    assert_eq!(
-        e.steps,
-        ["window class 'discord' is the desktop app of Discord (rule discord.app)"]
-    );
+    assert_eq!(e.steps, ["window class 'discord' is the desktop app of Discord (rule discord.app)"]);
 
-    let e = r.explain(win(
-        "Microsoft-edge",
-        "Home / X and 2 more pages - InPrivate - Microsoft\u{200B} Edge",
-    ));
-    assert!(
-        e.steps
-            .contains(&"'InPrivate' in the title marks a private window".to_string()),
-        "{:?}",
-        e.steps
-    );
-    assert!(
-        e.steps
-            .contains(&"removed the tab count ' and 2 more pages'".to_string()),
-        "{:?}",
-        e.steps
-    );
+    let e = r.explain(win("Microsoft-edge", "Home / X and 2 more pages - InPrivate - Microsoft\u{200B} Edge"));
+    assert!(e.steps.contains(&"'InPrivate' in the title marks a private window".to_string()), "{:?}", e.steps);
+    assert!(e.steps.contains(&"removed the tab count ' and 2 more pages'".to_string()), "{:?}", e.steps);
 
     let e = r.explain(WindowRef {
         app: "firefox",
@@ -1084,12 +660,11 @@ fn explain_says_why_in_sentences() {
         title: "Cat - YouTube — Mozilla Firefox",
         url: Some("https://www.youtube.com/shorts/x"),
     });
-    assert!(e.steps.contains(&"url 'https://www.youtube.com/shorts/x' matches 'youtube.com/shorts/' of rule youtube.shorts.url".to_string()));
-
-    let e = r.explain(win(
-        "firefox",
-        "How YouTube's algorithm works - The Verge — Mozilla Firefox",
+    assert!(e.steps.contains(
+        &"url 'https://www.youtube.com/shorts/x' matches 'youtube.com/shorts/' of rule youtube.shorts.url".to_string()
     ));
+
+    let e = r.explain(win("firefox", "How YouTube's algorithm works - The Verge — Mozilla Firefox"));
     assert_eq!(
         e.steps.last().map(String::as_str),
         Some("no rule matched: page title 'How YouTube's algorithm works - The Verge' matches no platform's title pattern")
@@ -1101,10 +676,7 @@ fn explain_says_why_in_sentences() {
 
 #[test]
 fn explanations_serialise_in_camel_case() {
-    let e = rules().explain(win(
-        "firefox",
-        "Home / X — Mozilla Firefox Private Browsing",
-    ));
+    let e = rules().explain(win("firefox", "Home / X — Mozilla Firefox Private Browsing"));
     let json = serde_json::to_value(&e).unwrap();
     assert_eq!(json["verdict"]["platform"], "x");
     assert_eq!(json["verdict"]["category"], "social");
@@ -1113,10 +685,7 @@ fn explanations_serialise_in_camel_case() {
     assert_eq!(json["verdict"]["browser"], "firefox");
     assert!(json["steps"].as_array().is_some_and(|s| !s.is_empty()));
     let p = serde_json::to_value(&rules().platforms()[0]).unwrap();
-    assert_eq!(
-        p,
-        serde_json::json!({"id": "messenger", "name": "Messenger", "category": "messaging"})
-    );
+    assert_eq!(p, serde_json::json!({"id": "messenger", "name": "Messenger", "category": "messaging"}));
 }
 
 // ---- speed -------------------------------------------------------------------------------------
@@ -1129,15 +698,9 @@ fn speed() {
     let r = rules();
     let windows = [
         win("firefox", "Rust in 100 seconds - YouTube — Mozilla Firefox"),
-        win(
-            "Google-chrome",
-            "A long article about something else entirely - Example News - Google Chrome",
-        ),
+        win("Google-chrome", "A long article about something else entirely - Example News - Google Chrome"),
         win("code", "facebook_api.py - proj - Visual Studio Code"),
-        win(
-            "Microsoft-edge",
-            "Home / X and 3 more pages - Personal - Microsoft\u{200B} Edge",
-        ),
+        win("Microsoft-edge", "Home / X and 3 more pages - Personal - Microsoft\u{200B} Edge"),
         win("discord", "Friends - Discord"),
     ];
     for w in windows {
@@ -1146,11 +709,6 @@ fn speed() {
         for _ in 0..n {
             std::hint::black_box(r.classify(std::hint::black_box(w)));
         }
-        println!(
-            "{:>6} ns  {} | {}",
-            start.elapsed().as_nanos() / n,
-            w.app,
-            w.title
-        );
+        println!("{:>6} ns  {} | {}", start.elapsed().as_nanos() / n, w.app, w.title);
     }
 }

@@ -7,11 +7,8 @@ use mast::store::Store;
 
 pub fn run(env: &Env, days: u32, force: bool, heavy_year: bool) -> Result<()> {
     // `--demo` or not, the demo lives in the demo dirs derived from the real ones.
-    let paths = if env.paths.data_dir.to_string_lossy().ends_with("-demo") {
-        env.paths.clone()
-    } else {
-        env.paths.demo()
-    };
+    let paths =
+        if env.paths.data_dir.to_string_lossy().ends_with("-demo") { env.paths.clone() } else { env.paths.demo() };
     let db = paths.db();
     if db.exists() {
         if !force {
@@ -34,9 +31,8 @@ pub fn run(env: &Env, days: u32, force: bool, heavy_year: bool) -> Result<()> {
         (store.insert_observed(mast::demo::heavy_year(today, offset), &classifier)?, 365)
     } else {
         // Today's demo usage ends now: a report never shows time from the future.
-        let spans = mast::demo::realistic(days, today, offset, 0x6d61_7374)
-            .take_while(|s| s.start_ms < now)
-            .map(|mut s| {
+        let spans =
+            mast::demo::realistic(days, today, offset, 0x6d61_7374).take_while(|s| s.start_ms < now).map(|mut s| {
                 s.end_ms = s.end_ms.min(now);
                 s
             });

@@ -79,13 +79,8 @@ pub fn render(r: &Report) -> String {
     if r.days.len() > 1 {
         let _ = writeln!(out, "{:<12}{:>10}{:>10}  TOP", "DAY", "ACTIVE", "TRACKED");
         for d in &r.days {
-            let top: Vec<String> = d
-                .usage
-                .targets
-                .iter()
-                .take(3)
-                .map(|t| format!("{} {}", t.platform, duration(t.seconds)))
-                .collect();
+            let top: Vec<String> =
+                d.usage.targets.iter().take(3).map(|t| format!("{} {}", t.platform, duration(t.seconds))).collect();
             let _ = writeln!(
                 out,
                 "{:<12}{:>10}{:>10}  {}",
@@ -127,7 +122,6 @@ fn usage_tables(out: &mut String, u: &Usage) {
         );
     }
     out.push('\n');
-    let cats: Vec<String> =
-        u.categories.iter().map(|c| format!("{} {}", c.category, duration(c.seconds))).collect();
+    let cats: Vec<String> = u.categories.iter().map(|c| format!("{} {}", c.category, duration(c.seconds))).collect();
     let _ = writeln!(out, "By category: {}", cats.join(" · "));
 }

@@ -28,13 +28,7 @@ pub fn run(env: &Env, json: bool) -> Result<()> {
     };
     let today = env.today();
     let report = super::report::build(env, today, today)?;
-    let status = Status {
-        tracking: pid.is_some(),
-        pid,
-        current,
-        today: today.to_string(),
-        today_usage: report.total,
-    };
+    let status = Status { tracking: pid.is_some(), pid, current, today: today.to_string(), today_usage: report.total };
     if json {
         return print_json(&status);
     }
@@ -55,8 +49,13 @@ pub fn run(env: &Env, json: bool) -> Result<()> {
         None => {}
     }
     let u = &status.today_usage;
-    let top: Vec<String> = u.targets.iter().take(4).map(|t| format!("{} {}", t.platform, duration(t.seconds))).collect();
+    let top: Vec<String> =
+        u.targets.iter().take(4).map(|t| format!("{} {}", t.platform, duration(t.seconds))).collect();
     let detail = if top.is_empty() { String::new() } else { format!(" ({})", top.join(", ")) };
-    println!("today:    {} on tracked platforms{detail}, {} active in all", duration(u.target_seconds), duration(u.active_seconds));
+    println!(
+        "today:    {} on tracked platforms{detail}, {} active in all",
+        duration(u.target_seconds),
+        duration(u.active_seconds)
+    );
     Ok(())
 }

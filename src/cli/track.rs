@@ -45,14 +45,7 @@ pub fn run(env: &Env) -> Result<()> {
         }
     };
 
-    let summary = track::run(
-        &mut store,
-        &mut tracker,
-        mast::sensor::open_default,
-        reload,
-        &SystemClock,
-        &stop,
-    )?;
+    let summary = track::run(&mut store, &mut tracker, mast::sensor::open_default, reload, &SystemClock, &stop)?;
     tracing::info!(polls = summary.polls, spans = summary.spans_closed, "stopped; everything saved");
     Ok(())
 }

@@ -61,15 +61,10 @@ impl Store {
         conn.busy_timeout(Duration::from_secs(5))?;
         let version = migrate::user_version(&conn)?;
         if version > migrate::latest() {
-            return Err(Error::NewerDatabase {
-                path: path.to_owned(),
-                found: version,
-                known: migrate::latest(),
-            });
+            return Err(Error::NewerDatabase { path: path.to_owned(), found: version, known: migrate::latest() });
         }
         if version == 0 {
-            let tables: i64 =
-                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
             if tables > 0 {
                 return Err(Error::CorruptDatabase {
                     path: path.to_owned(),
@@ -109,10 +104,7 @@ impl Store {
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
@@ -148,12 +140,9 @@ pub(crate) fn map_err(path: &Path, e: rusqlite::Error) -> Error {
             "the disk holding {} is full; free some space. Nothing stored was lost",
             path.display()
         )),
-        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
-            Error::Invalid(format!(
-                "cannot write {} ({e}); check that the file and its folder are yours and writable",
-                path.display()
-            ))
-        }
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => Error::Invalid(
+            format!("cannot write {} ({e}); check that the file and its folder are yours and writable", path.display()),
+        ),
         _ => Error::Sqlite(e),
     }
 }

@@ -194,7 +194,9 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let all = classifier("", TitlePolicy::All);
         store.sync_classification(&all).unwrap();
-        store.insert_observed(vec![observed(0, "firefox", "Home / X — Mozilla Firefox Private Browsing")], &all).unwrap();
+        store
+            .insert_observed(vec![observed(0, "firefox", "Home / X — Mozilla Firefox Private Browsing")], &all)
+            .unwrap();
         let other = classifier("disable = [\"youtube\"]\n", TitlePolicy::All);
         store.sync_classification(&other).unwrap();
         assert_eq!(platforms(&store), vec![Some("x".to_string())]);

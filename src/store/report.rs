@@ -41,18 +41,15 @@ impl Store {
         let mut targets: Vec<TargetInfo> = Vec::new();
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut by_window: Vec<Option<u32>> = Vec::new();
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, platform, category FROM windows WHERE platform IS NOT NULL ORDER BY id",
-        )?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id, platform, category FROM windows WHERE platform IS NOT NULL ORDER BY id")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let id = r.get::<_, i64>(0)? as usize;
             let platform: String = r.get(1)?;
-            let category = r
-                .get::<_, Option<String>>(2)?
-                .as_deref()
-                .and_then(Category::parse)
-                .unwrap_or(Category::Social);
+            let category =
+                r.get::<_, Option<String>>(2)?.as_deref().and_then(Category::parse).unwrap_or(Category::Social);
             let next = targets.len() as u32;
             let t = *index.entry(platform.clone()).or_insert_with(|| {
                 targets.push(TargetInfo { platform, category });

@@ -4,7 +4,7 @@
 use super::Store;
 use crate::model::{Category, Millis, Span, StoredWindow};
 use crate::Result;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// A span with its window, as `mast log --json` prints it.
@@ -26,7 +26,7 @@ pub struct SpanRow {
 impl Store {
     /// Writes spans in one transaction: new ones are inserted, the open span (same start,
     /// same window) has its duration updated, and a span cut back to nothing is deleted.
-    #[tracing::instrument(skip_all, err, fields(n = spans.len()))]
+    #[tracing::instrument(level = "debug", skip_all, err, fields(n = spans.len()))]
     pub fn write_spans(&mut self, spans: &[Span]) -> Result<()> {
         let result = self.write_spans_inner(spans);
         if result.is_err() {
@@ -37,7 +37,35 @@ impl Store {
     }
 
     fn write_spans_inner(&mut self, spans: &[Span]) -> rusqlite::Result<()> {
-        let tx = self.conn.transaction()?;
+        // The common write, every few seconds for months: the open span grew. One UPDATE in
+        // autocommit is its own transaction, without BEGIN and COMMIT round trips through
+        // the VM. Zero rows changed means the span is new (or another window's span holds
+        // the start), which the general path handles.
+        if let [span] = spans {
+            if let (Some(&id), true) = (self.windows.get(&span.window), span.duration_ms() > 0) {
+                let changed = self
+                    .conn
+                    .prepare_cached("UPDATE spans SET dur_ms = ?2 WHERE start_ms = ?1 AND window_id = ?3")?
+                    .execute(params![span.start_ms, span.duration_ms(), id])?;
+                if changed == 1 {
+                    return Ok(());
+                }
+            }
+        }
+        // The tracker commits every few seconds for months: BEGIN and COMMIT are cached
+        // statements rather than re-parsed each time as `Connection::transaction` does.
+        self.conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        let result = self.write_spans_in_tx(spans);
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.conn.prepare_cached(end)?.execute([]);
+        if result.is_ok() {
+            ended?;
+        }
+        result
+    }
+
+    fn write_spans_in_tx(&mut self, spans: &[Span]) -> rusqlite::Result<()> {
+        let tx = &self.conn;
         for span in spans {
             if span.duration_ms() <= 0 {
                 // Only a span this store wrote can be cut back to nothing, so its window
@@ -51,7 +79,7 @@ impl Store {
             let window_id = match self.windows.get(&span.window) {
                 Some(&id) => id,
                 None => {
-                    let id = window_id(&tx, &span.window)?;
+                    let id = window_id(tx, &span.window)?;
                     self.windows.insert(span.window.clone(), id);
                     id
                 }
@@ -70,7 +98,7 @@ impl Store {
                 tracing::warn!(start_ms = span.start_ms, "a stored span already starts here; kept it");
             }
         }
-        tx.commit()
+        Ok(())
     }
 
     /// Spans starting in `[from_ms, to_ms)`, oldest first, at most `limit`.
@@ -131,7 +159,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SpanRow> {
 }
 
 /// Finds or creates the row of a stored window and the strings it refers to.
-pub(super) fn window_id(tx: &Transaction<'_>, w: &StoredWindow) -> rusqlite::Result<i64> {
+pub(super) fn window_id(tx: &Connection, w: &StoredWindow) -> rusqlite::Result<i64> {
     let app = intern_app(tx, &w.app, &w.exe)?;
     let title = w.title.as_deref().map(|t| intern(tx, Table::Titles, t)).transpose()?;
     let url = w.url.as_deref().map(|u| intern(tx, Table::Urls, u)).transpose()?;
@@ -156,7 +184,7 @@ pub(super) fn window_id(tx: &Transaction<'_>, w: &StoredWindow) -> rusqlite::Res
     Ok(tx.last_insert_rowid())
 }
 
-fn intern_app(tx: &Transaction<'_>, class: &str, exe: &str) -> rusqlite::Result<i64> {
+fn intern_app(tx: &Connection, class: &str, exe: &str) -> rusqlite::Result<i64> {
     let found: Option<i64> = tx
         .prepare_cached("SELECT id FROM apps WHERE class = ?1 AND exe = ?2")?
         .query_row([class, exe], |r| r.get(0))
@@ -174,7 +202,7 @@ enum Table {
     Urls,
 }
 
-fn intern(tx: &Transaction<'_>, table: Table, text: &str) -> rusqlite::Result<i64> {
+fn intern(tx: &Connection, table: Table, text: &str) -> rusqlite::Result<i64> {
     // Two static statements rather than one built with the table name.
     let (select, insert) = match table {
         Table::Titles => ("SELECT id FROM titles WHERE text = ?1", "INSERT INTO titles (text) VALUES (?1)"),
@@ -245,11 +273,7 @@ mod tests {
             start_ms: start,
             end_ms: end,
             utc_offset_min: 60,
-            window: StoredWindow {
-                app: app.into(),
-                title: title.map(Into::into),
-                ..StoredWindow::default()
-            },
+            window: StoredWindow { app: app.into(), title: title.map(Into::into), ..StoredWindow::default() },
         }
     }
 

@@ -10,17 +10,17 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("messenger", &["Messenger", "Messenger | Facebook", "Chats | Messenger"]),
     (
         "facebook",
-        &["Facebook", "Watch | Facebook", "Jane Doe | Facebook", "Facebook - log in or sign up", "Log into Facebook"],
+        &["Facebook", "Watch | Facebook", "Example Studio | Facebook", "Facebook - log in or sign up", "Log into Facebook"],
     ),
     (
         "instagram",
         &[
             "Instagram",
-            "Jane Doe (@jane) • Instagram photos and videos",
+            "Example Studio (@examplestudio) • Instagram photos and videos",
             "Login • Instagram",
             "Instagram • Chats",
-            "Jane Doe on Instagram: \"beach day\"",
-            "Jane Doe on Instagram: “beach day”",
+            "Example Studio on Instagram: \"beach day\"",
+            "Example Studio on Instagram: “beach day”",
         ],
     ),
     (
@@ -38,8 +38,8 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "X",
             "Home / X",
-            "Jane Doe (@jane) / X",
-            "Jane on X: \"hello\" / X",
+            "Example Studio (@examplestudio) / X",
+            "Example Studio on X: \"hello\" / X",
             "Elon Musk on X: \"hi\"",
             "Twitter",
             "Home / Twitter",
@@ -70,7 +70,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("snapchat", &["Snapchat", "Chat | Snapchat"]),
-    ("pinterest", &["Pinterest", "Pin by Jane on Recipes | Pinterest", "Pin by Jane on Recipes"]),
+    ("pinterest", &["Pinterest", "Pin by Example Studio on Recipes | Pinterest", "Pin by Example Studio on Recipes"]),
     ("linkedin", &["LinkedIn", "Feed | LinkedIn", "Messaging | LinkedIn", "LinkedIn: Log In or Sign Up"]),
     ("tumblr", &["Tumblr", "Explore | Tumblr"]),
     ("twitch", &["Twitch", "shroud - Twitch", "Following - Twitch"]),
@@ -93,7 +93,7 @@ const NEGATIVES: &[(&str, &[&str])] = &[
     ("instagram", &["Instagram API docs - Meta for Developers", "Instagram - Wikipedia", "instagram.py"]),
     ("threads", &["Threads in Rust - The Rust Programming Language", "Thread pools explained"]),
     ("whatsapp", &["WhatsApp encryption overview - WhatsApp Help Center", "whatsapp-web.js docs"]),
-    ("x", &["X11 forwarding - ArchWiki", "Max / Xavier notes", "Home / Xbox", "X-Men - Wikipedia"]),
+    ("x", &["X11 forwarding - ArchWiki", "Notes / Xylophone scales", "Home / Xbox", "X-Men - Wikipedia"]),
     ("tiktok", &["TikTok - Wikipedia", "TikTok ban explained - BBC News"]),
     (
         "youtube",
@@ -396,8 +396,8 @@ fn edge_profile_segments_do_not_turn_other_pages_into_platforms() {
         platform_of(&r, win("Microsoft-edge", "YouTube - Profile 2 - Microsoft Edge")).as_deref(),
         Some("youtube")
     );
-    assert_eq!(platform_of(&r, win("Microsoft-edge", "YouTube - Bob - Microsoft Edge")), None);
-    let t = "Cat video - YouTube - Bob - Microsoft Edge";
+    assert_eq!(platform_of(&r, win("Microsoft-edge", "YouTube - Travel - Microsoft Edge")), None);
+    let t = "Cat video - YouTube - Travel - Microsoft Edge";
     assert_eq!(platform_of(&r, win("Microsoft-edge", t)).as_deref(), Some("youtube"));
 }
 

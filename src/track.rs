@@ -148,7 +148,7 @@ pub fn run(
         }
     }
 
-    if let Some(span) = tracker.finish() {
+    if let Some(span) = tracker.finish(clock.now_ms()) {
         summary.spans_closed += 1;
         writer.pending.push(span);
     }

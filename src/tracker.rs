@@ -159,9 +159,15 @@ impl Tracker {
         self.take_open()
     }
 
-    /// Shutting down: the open span ends at the last poll.
-    pub fn finish(&mut self) -> Option<Span> {
-        self.interrupt()
+    /// Shutting down at `now`: the open span runs to `now` when the last poll was under
+    /// one interval ago (the user was there a moment before), else ends at that poll.
+    pub fn finish(&mut self, now: Millis) -> Option<Span> {
+        let recent = self.last_poll.is_some_and(|last| now >= last && now - last <= self.cfg.poll_interval_ms);
+        let mut span = self.interrupt()?;
+        if recent {
+            span.end_ms = now;
+        }
+        Some(span)
     }
 
     fn take_open(&mut self) -> Option<Span> {

@@ -149,3 +149,12 @@ fn pid_changes_alone_do_not_split() {
     assert!(t.observe(T0 + 1000, 60, &w(2)).is_none());
     assert_eq!(secs(t.open_span().unwrap()), (0, 1));
 }
+
+#[test]
+fn stopping_runs_the_span_to_the_stop_unless_the_last_poll_is_old() {
+    let mut t = tracker();
+    feed(&mut t, 0, 3, "xterm", "a", 0);
+    assert_eq!(t.finish(T0 + 2_600).map(|s| s.end_ms), Some(T0 + 2_600));
+    feed(&mut t, 10, 3, "xterm", "a", 0);
+    assert_eq!(t.finish(T0 + 60_000).map(|s| s.end_ms), Some(T0 + 12_000));
+}

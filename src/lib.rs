@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod classify;
 pub mod demo;
 pub mod error;
+pub mod goals;
 pub mod localday;
 pub mod lock;
 pub mod model;

@@ -33,6 +33,13 @@ enum Command {
     Report(cli::report::ReportArgs),
     /// The recorded spans, newest last.
     Log(LogArgs),
+    /// Set, list, change, pause and remove your goals.
+    Goals(cli::goals::GoalsArgs),
+    /// Your objective beside what the apps got: goals against behaviour, captured time,
+    /// findings.
+    Mismatch(cli::mismatch::MismatchArgs),
+    /// Rate a session or a day: worth it, or not.
+    Rate(cli::rate::RateArgs),
     /// Fill a separate demo data dir with realistic synthetic usage (never your own data).
     Demo {
         /// How many days of usage, ending today.
@@ -115,6 +122,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Status { json } => cli::status::run(&env, json)?,
         Command::Report(args) => cli::report::run(&env, &args)?,
+        Command::Goals(args) => cli::goals::run(&env, args)?,
+        Command::Mismatch(args) => cli::mismatch::run(&env, &args)?,
+        Command::Rate(args) => cli::rate::run(&env, args)?,
         Command::Log(args) => cli::log::run(&env, args.day.as_deref(), args.last, args.json)?,
         Command::Demo { days, force, heavy_year } => cli::demo::run(&env, days, force, heavy_year)?,
         Command::Rules { command } => match command {

@@ -50,6 +50,24 @@ pub struct Settings {
     /// A session shorter than this is a "check" (Oulasvirta et al. 2012: brief looks under
     /// 30 s; Wilcockson et al. 2018 use 15 s).
     pub check_max_secs: u64,
+    /// A session longer than this is a long session when the target has no session cap
+    /// (Baughan et al., CHI 2022, prompted after 20 minutes against "zombie scrolling").
+    pub long_session_secs: u64,
+    /// A return to a target sooner than this after a session is a quick return
+    /// (Heitmayer & Lahlou 2021 observed gaps of about 5 minutes).
+    pub quick_return_secs: u64,
+    /// The night window, local "HH:MM-HH:MM" (heavier use at night marks problematic use:
+    /// Cheng, Burke & Davis, CHI 2019; Rod et al. 2018).
+    pub late_night: String,
+    /// Desktop notifications when goals are near or past their limits.
+    pub notifications: bool,
+    /// No notifications in this local window ("HH:MM-HH:MM"), e.g. "22:00-08:00".
+    pub quiet_hours: Option<String>,
+    /// At most this many worth-it questions a day, after long sessions.
+    pub rating_prompts_per_day: u32,
+    /// The region whose published revenue per user prices the attention-value estimate:
+    /// "us-canada", "europe", "asia-pacific", "rest-of-world" or "worldwide".
+    pub region: String,
 }
 
 impl Default for Settings {
@@ -62,6 +80,13 @@ impl Default for Settings {
             exclude_apps: Vec::new(),
             session_gap_secs: 60,
             check_max_secs: 30,
+            long_session_secs: 20 * 60,
+            quick_return_secs: 5 * 60,
+            late_night: "23:00-05:00".into(),
+            notifications: true,
+            quiet_hours: None,
+            rating_prompts_per_day: 3,
+            region: "worldwide".into(),
         }
     }
 }
@@ -103,12 +128,48 @@ impl Settings {
         if self.session_gap_secs == 0 || self.check_max_secs == 0 {
             return Err("session_gap_secs and check_max_secs must be at least 1".into());
         }
+        if self.long_session_secs == 0 || self.quick_return_secs == 0 {
+            return Err("long_session_secs and quick_return_secs must be at least 1".into());
+        }
+        parse_window(&self.late_night).map_err(|e| format!("late_night: {e}"))?;
+        if let Some(q) = &self.quiet_hours {
+            parse_window(q).map_err(|e| format!("quiet_hours: {e}"))?;
+        }
+        const REGIONS: [&str; 5] = ["us-canada", "europe", "asia-pacific", "rest-of-world", "worldwide"];
+        if !REGIONS.contains(&self.region.as_str()) {
+            return Err(format!("region = \"{}\" is unknown; use one of {}", self.region, REGIONS.join(", ")));
+        }
         Ok(())
     }
 
     pub fn is_excluded(&self, app: &str, exe: Option<&str>) -> bool {
         self.exclude_apps.iter().any(|x| x.eq_ignore_ascii_case(app) || exe.is_some_and(|e| x.eq_ignore_ascii_case(e)))
     }
+}
+
+/// Parses a local time window "HH:MM-HH:MM" into minutes after midnight. The end may be
+/// earlier than the start (the window crosses midnight); equal ends are refused.
+pub fn parse_window(s: &str) -> std::result::Result<(u16, u16), String> {
+    let (a, b) = s.split_once('-').ok_or_else(|| format!("'{s}' is not a window; write it like 23:00-07:00"))?;
+    let (a, b) = (parse_time(a.trim())?, parse_time(b.trim())?);
+    if a == b {
+        return Err(format!("'{s}' starts and ends at the same time; give a window like 23:00-07:00"));
+    }
+    Ok((a, b))
+}
+
+/// Parses "HH:MM" (24-hour) into minutes after midnight.
+pub fn parse_time(s: &str) -> std::result::Result<u16, String> {
+    let bad = || format!("'{s}' is not a time of day; use HH:MM from 00:00 to 23:59");
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return Err(bad());
+    }
+    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
 }
 
 #[cfg(test)]
@@ -138,6 +199,17 @@ mod tests {
         assert!(e.contains("0 to 23"), "{e}");
         let e = Settings::parse("title_policy = \"some\"").unwrap_err();
         assert!(e.contains("title_policy") || e.contains("some"), "{e}");
+    }
+
+    #[test]
+    fn time_windows_parse_and_refuse_nonsense() {
+        assert_eq!(parse_window("23:00-05:00"), Ok((23 * 60, 5 * 60)));
+        assert_eq!(parse_window("9:30 - 17:00"), Ok((9 * 60 + 30, 17 * 60)));
+        assert!(parse_window("25:00-07:00").unwrap_err().contains("HH:MM"));
+        assert!(parse_window("07:00-07:00").is_err());
+        assert!(parse_window("late").is_err());
+        assert!(Settings::parse("quiet_hours = \"22:00-24:00\"").unwrap_err().contains("quiet_hours"));
+        assert!(Settings::parse("region = \"mars\"").unwrap_err().contains("worldwide"));
     }
 
     #[test]

@@ -10,7 +10,10 @@ use mast::settings::Settings;
 use mast::store::{Classifier, Store};
 
 pub mod demo;
+pub mod goals;
 pub mod log;
+pub mod mismatch;
+pub mod rate;
 pub mod report;
 pub mod rules;
 pub mod status;

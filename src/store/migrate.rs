@@ -5,7 +5,10 @@
 use rusqlite::Connection;
 
 /// Every migration, in order. Index + 1 is the schema version it produces.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial.sql", include_str!("../../migrations/0001_initial.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial.sql", include_str!("../../migrations/0001_initial.sql")),
+    ("0002_goals.sql", include_str!("../../migrations/0002_goals.sql")),
+];
 
 /// The newest schema this build knows.
 pub fn latest() -> i64 {

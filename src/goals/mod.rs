@@ -1,0 +1,115 @@
+//! Goals: the commitments a user makes about a target, in the user's terms. This module owns
+//! the goal types, their readable syntax and their validation; storing them is
+//! [`crate::store`]'s job and judging behaviour against them is [`crate::analysis`]'s.
+
+use crate::model::Category;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A goal's row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct GoalId(pub i64);
+
+impl fmt::Display for GoalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// What a goal is about: one platform, or every platform of a category.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "camelCase")]
+pub enum GoalTarget {
+    Platform(String),
+    Category(Category),
+}
+
+impl GoalTarget {
+    /// Whether time on `platform` (of `category`) counts toward this goal.
+    pub fn covers(&self, platform: &str, category: Category) -> bool {
+        match self {
+            GoalTarget::Platform(p) => p == platform,
+            GoalTarget::Category(c) => *c == category,
+        }
+    }
+}
+
+impl fmt::Display for GoalTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GoalTarget::Platform(p) => f.write_str(p),
+            GoalTarget::Category(c) => write!(f, "{c} (category)"),
+        }
+    }
+}
+
+/// The kinds of commitment. Durations are whole seconds; times of day are minutes after
+/// local midnight.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum GoalKind {
+    /// At most this much time per local day.
+    DailyLimit { limit_secs: u32 },
+    /// At most this much time per week (Monday to Sunday, local days).
+    WeeklyLimit { limit_secs: u32 },
+    /// No use between `start_min` and `end_min`; `end_min < start_min` crosses midnight.
+    Downtime { start_min: u16, end_min: u16 },
+    /// No session longer than this.
+    SessionCap { cap_secs: u32 },
+    /// At most this many sessions per local day.
+    ChecksCap { max_per_day: u32 },
+    /// A purpose in the user's words, optionally with a planned session length.
+    Intent { purpose: String, planned_secs: Option<u32> },
+}
+
+/// The days of the week a goal applies to: bit 0 is Monday, bit 6 Sunday.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Weekdays(pub u8);
+
+impl Weekdays {
+    pub const ALL: Weekdays = Weekdays(0b111_1111);
+
+    pub fn contains(self, day: chrono::Weekday) -> bool {
+        self.0 & (1 << day.num_days_from_monday()) != 0
+    }
+}
+
+impl Default for Weekdays {
+    fn default() -> Self {
+        Weekdays::ALL
+    }
+}
+
+/// Where a goal comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GoalSource {
+    #[default]
+    Personal,
+    /// A shared goal from a family folder (the family's id).
+    Family(String),
+}
+
+/// A goal as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Goal {
+    pub id: GoalId,
+    pub target: GoalTarget,
+    #[serde(flatten)]
+    pub kind: GoalKind,
+    pub weekdays: Weekdays,
+    pub paused: bool,
+    pub source: GoalSource,
+}
+
+/// A goal before it is stored (no id yet).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewGoal {
+    pub target: GoalTarget,
+    pub kind: GoalKind,
+    pub weekdays: Weekdays,
+    pub source: GoalSource,
+}

@@ -2,5 +2,6 @@
 //! data dirs; `x11` starts its own X server, window manager and windows.
 
 mod cli;
+mod goals;
 mod util;
 mod x11;

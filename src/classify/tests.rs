@@ -10,7 +10,13 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("messenger", &["Messenger", "Messenger | Facebook", "Chats | Messenger"]),
     (
         "facebook",
-        &["Facebook", "Watch | Facebook", "Example Studio | Facebook", "Facebook - log in or sign up", "Log into Facebook"],
+        &[
+            "Facebook",
+            "Watch | Facebook",
+            "Example Studio | Facebook",
+            "Facebook - log in or sign up",
+            "Log into Facebook",
+        ],
     ),
     (
         "instagram",

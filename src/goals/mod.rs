@@ -6,6 +6,13 @@ use crate::model::Category;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod display;
+pub mod parse;
+pub mod validate;
+
+pub use display::readable_duration;
+pub use validate::validate;
+
 /// A goal's row id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -70,9 +77,18 @@ pub struct Weekdays(pub u8);
 
 impl Weekdays {
     pub const ALL: Weekdays = Weekdays(0b111_1111);
+    /// Monday to Friday.
+    pub const WORKDAYS: Weekdays = Weekdays(0b001_1111);
+    /// Saturday and Sunday.
+    pub const WEEKENDS: Weekdays = Weekdays(0b110_0000);
 
     pub fn contains(self, day: chrono::Weekday) -> bool {
         self.0 & (1 << day.num_days_from_monday()) != 0
+    }
+
+    /// Whether the two sets share a day.
+    pub fn overlaps(self, other: Weekdays) -> bool {
+        self.0 & other.0 & Weekdays::ALL.0 != 0
     }
 }
 
@@ -112,4 +128,35 @@ pub struct NewGoal {
     pub kind: GoalKind,
     pub weekdays: Weekdays,
     pub source: GoalSource,
+}
+
+impl GoalKind {
+    /// The kind's name in the store (`daily_limit` …), as migrations/0002_goals.sql lists them.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            GoalKind::DailyLimit { .. } => "daily_limit",
+            GoalKind::WeeklyLimit { .. } => "weekly_limit",
+            GoalKind::Downtime { .. } => "downtime",
+            GoalKind::SessionCap { .. } => "session_cap",
+            GoalKind::ChecksCap { .. } => "checks_cap",
+            GoalKind::Intent { .. } => "intent",
+        }
+    }
+
+    /// Whether both are the same kind of commitment, whatever their values.
+    pub fn same_kind(&self, other: &GoalKind) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+impl Goal {
+    /// The goal's content without its id and state, e.g. to validate it again on resume.
+    pub fn to_new(&self) -> NewGoal {
+        NewGoal {
+            target: self.target.clone(),
+            kind: self.kind.clone(),
+            weekdays: self.weekdays,
+            source: self.source.clone(),
+        }
+    }
 }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod goals;
 pub mod migrate;
 mod reclassify;
 mod report;

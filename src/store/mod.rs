@@ -13,6 +13,7 @@ use std::time::Duration;
 
 mod goals;
 pub mod migrate;
+mod patterns;
 mod reclassify;
 mod report;
 mod spans;

@@ -37,7 +37,7 @@ impl Store {
     }
 
     /// Targets seen in the store, and for each window id the index of its target.
-    fn target_table(&self) -> Result<(Vec<TargetInfo>, Vec<Option<u32>>)> {
+    pub(super) fn target_table(&self) -> Result<(Vec<TargetInfo>, Vec<Option<u32>>)> {
         let mut targets: Vec<TargetInfo> = Vec::new();
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut by_window: Vec<Option<u32>> = Vec::new();

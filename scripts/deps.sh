@@ -4,11 +4,13 @@
 set -euo pipefail
 
 # Build: a C compiler for SQLite (bundled). Tests: a real X server, a window manager, windows
-# to switch between and a tool to switch them; sqlite3 and python3 to read data back.
+# to switch between and a tool to switch them; sqlite3 and python3 to read data back; a
+# D-Bus daemon for the private session bus of the notification tests (tests/notify.rs).
 PACKAGES=(
   build-essential pkg-config ca-certificates
   xvfb openbox xdotool xterm x11-utils
   sqlite3 python3 procps time
+  dbus-daemon
 )
 
 SUDO=""

@@ -15,6 +15,8 @@ pub mod goals;
 pub mod localday;
 pub mod lock;
 pub mod model;
+pub mod notify;
+pub mod nudge;
 pub mod paths;
 pub mod privacy;
 pub mod sensor;

@@ -51,19 +51,53 @@ pub struct Summary {
 /// How often the runner asks whether the rules or the title policy changed.
 pub const RELOAD_EVERY_MS: Millis = 10_000;
 
+/// Watches the tracker poll by poll, e.g. to send nudges ([`crate::notify::NudgeObserver`]).
+/// Called after each poll of the desktop; it must return quickly (the tracker's
+/// budget is a few microseconds a poll), so anything slow belongs on its own thread.
+pub trait Observer {
+    /// `open` is the span in front (if any), `closed` the span this poll ended (if any).
+    fn after_poll(
+        &mut self,
+        store: &mut Store,
+        now: Millis,
+        utc_offset_min: i32,
+        open: Option<&Span>,
+        closed: Option<&Span>,
+    );
+}
+
+/// Watches nothing.
+impl Observer for () {
+    fn after_poll(&mut self, _: &mut Store, _: Millis, _: i32, _: Option<&Span>, _: Option<&Span>) {}
+}
+
+/// [`run_observed`] without an observer.
+pub fn run(
+    store: &mut Store,
+    tracker: &mut Tracker,
+    connect: impl FnMut() -> std::result::Result<Box<dyn Sensor + Send>, SensorError>,
+    reload: impl FnMut() -> Option<Classifier>,
+    clock: &dyn Clock,
+    stop: &Receiver<()>,
+) -> Result<Summary> {
+    run_observed(store, tracker, connect, reload, clock, stop, &mut ())
+}
+
 /// Polls until a message arrives on `stop` (or it disconnects), then flushes and returns.
 ///
 /// `connect` opens the sensor; it is called again with growing back-off (1 s doubling to a
 /// minute) whenever the desktop is unreachable, so a missing X server costs nothing.
 /// `reload` is asked every [`RELOAD_EVERY_MS`] for a new classifier (the user edited the
 /// rules or the title policy); history is reclassified and tracking goes on with it.
-pub fn run(
+/// `observer` sees every poll of the desktop.
+pub fn run_observed(
     store: &mut Store,
     tracker: &mut Tracker,
     mut connect: impl FnMut() -> std::result::Result<Box<dyn Sensor + Send>, SensorError>,
     mut reload: impl FnMut() -> Option<Classifier>,
     clock: &dyn Clock,
     stop: &Receiver<()>,
+    observer: &mut dyn Observer,
 ) -> Result<Summary> {
     let mut last_reload = clock.now_ms();
     let interval = Duration::from_millis(tracker.config().poll_interval_ms as u64);
@@ -97,11 +131,14 @@ pub fn run(
             }
         }
         let now = clock.now_ms();
+        let offset = clock.offset_min(now);
         let mut closed = None;
+        let mut polled = false;
         if let Some(s) = sensor.as_mut() {
             summary.polls += 1;
+            polled = true;
             match s.observe() {
-                Ok(obs) => closed = tracker.observe(now, clock.offset_min(now), &obs),
+                Ok(obs) => closed = tracker.observe(now, offset, &obs),
                 Err(e) => {
                     tracing::warn!("{e}; reconnecting");
                     sensor = None;
@@ -122,6 +159,9 @@ pub fn run(
                 }
                 tracker.set_classifier(classifier);
             }
+        }
+        if polled {
+            observer.after_poll(store, now, offset, tracker.open_span(), closed.as_ref());
         }
         if let Some(span) = closed {
             summary.spans_closed += 1;

@@ -1,7 +1,9 @@
 //! Mast's integration tests: one binary. `cli` drives the real `mast` binary on temporary
-//! data dirs; `x11` starts its own X server, window manager and windows.
+//! data dirs; `x11` starts its own X server, window manager and windows; `notify` its own
+//! D-Bus session and notification server.
 
 mod cli;
 mod goals;
+mod notify;
 mod util;
 mod x11;

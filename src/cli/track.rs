@@ -4,8 +4,10 @@
 use super::Env;
 use anyhow::Result;
 use mast::lock::TrackLock;
+use mast::notify::{Desktop, NudgeObserver};
+use mast::nudge::NudgeConfig;
 use mast::store::Classifier;
-use mast::track::{self, SystemClock};
+use mast::track::{self, Observer, SystemClock};
 use mast::tracker::{Tracker, TrackerConfig};
 use std::time::SystemTime;
 
@@ -45,7 +47,38 @@ pub fn run(env: &Env) -> Result<()> {
         }
     };
 
-    let summary = track::run(&mut store, &mut tracker, mast::sensor::open_default, reload, &SystemClock, &stop)?;
+    // Nudges and worth-it prompts: off entirely with `notifications = false`. A missing
+    // notification server is logged and tracking goes on.
+    let mut nudges = if settings.notifications {
+        let now = super::now_ms();
+        let cfg = NudgeConfig::new(settings, &env.rules);
+        match NudgeObserver::start(&store, cfg, Desktop::default(), now, mast::localday::offset_at(now)) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                tracing::error!("{e:#}; tracking without notifications");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let observer: &mut dyn Observer = match nudges.as_mut() {
+        Some(n) => n,
+        None => &mut (),
+    };
+    let summary = track::run_observed(
+        &mut store,
+        &mut tracker,
+        mast::sensor::open_default,
+        reload,
+        &SystemClock,
+        &stop,
+        observer,
+    )?;
+    if let Some(n) = nudges {
+        // Store answers already given; never wait for the desktop on the way out.
+        n.finish(&mut store, super::now_ms(), std::time::Duration::ZERO);
+    }
     tracing::info!(polls = summary.polls, spans = summary.spans_closed, "stopped; everything saved");
     Ok(())
 }

@@ -13,11 +13,14 @@ use std::time::Duration;
 
 mod goals;
 pub mod migrate;
+mod nudges;
 mod patterns;
+mod ratings;
 mod reclassify;
 mod report;
 mod spans;
 
+pub use ratings::{NewRating, Rating, RatingScope, SessionBounds};
 pub use reclassify::Classifier;
 pub use spans::SpanRow;
 

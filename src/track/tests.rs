@@ -123,3 +123,47 @@ fn a_full_disk_keeps_spans_in_memory_until_writing_works_again() {
     assert!(w.pending.is_empty());
     assert_eq!(store.total_ms().unwrap(), 8_000);
 }
+
+/// One call of the observer: now, the open span's start, the closed span's bounds.
+type Call = (Millis, Option<Millis>, Option<(Millis, Millis)>);
+
+/// Records what the runner shows an observer.
+#[derive(Default)]
+struct Seen(Vec<Call>);
+
+impl Observer for Seen {
+    fn after_poll(&mut self, _: &mut Store, now: Millis, offset: i32, open: Option<&Span>, closed: Option<&Span>) {
+        assert_eq!(offset, 60);
+        self.0.push((now, open.map(|s| s.start_ms), closed.map(|s| (s.start_ms, s.end_ms))));
+    }
+}
+
+#[test]
+fn an_observer_sees_every_poll_with_the_open_and_closed_spans() {
+    let (mut store, mut tracker) = setup();
+    let steps: Steps = Arc::new(Mutex::new([polls(2, "a"), polls(2, "b")].concat().into()));
+    let (tx, rx) = channel();
+    let clock = StepClock(Cell::new(1_000_000));
+    let mut seen = Seen::default();
+    run_observed(
+        &mut store,
+        &mut tracker,
+        || Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
+        || None,
+        &clock,
+        &rx,
+        &mut seen,
+    )
+    .unwrap();
+    // The first clock read is the runner's start; polls follow one second apart.
+    let t = 1_001_000;
+    assert_eq!(
+        seen.0,
+        vec![
+            (t, Some(t), None),
+            (t + 1000, Some(t), None),
+            (t + 2000, Some(t + 2000), Some((t, t + 2000))),
+            (t + 3000, Some(t + 2000), None),
+        ]
+    );
+}

@@ -159,7 +159,7 @@ impl X11Sensor {
         };
 
         self.polls = self.polls.wrapping_add(1);
-        if self.polls % DRAIN_EVENTS_EVERY == 0 {
+        if self.polls.is_multiple_of(DRAIN_EVENTS_EVERY) {
             while let Some(event) = self.conn.poll_for_event().map_err(|e| self.broke(&e))? {
                 debug!(?event, "dropped an X event nobody asked for");
                 self.dropped_events += 1;

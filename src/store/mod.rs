@@ -18,6 +18,7 @@ mod patterns;
 mod ratings;
 mod reclassify;
 mod report;
+mod scan;
 mod spans;
 
 pub use ratings::{NewRating, Rating, RatingScope, SessionBounds};

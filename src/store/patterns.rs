@@ -3,7 +3,7 @@
 //! once, as for the usage report. A year of spans is never held in memory.
 
 use super::Store;
-use crate::analysis::{PatternBuilder, PatternParams, Patterns, SpanRecord};
+use crate::analysis::{PatternBuilder, PatternParams, Patterns};
 use crate::localday;
 use crate::Result;
 
@@ -18,23 +18,7 @@ impl Store {
         let (previous_from, _) = params.previous_period();
         let (lo, hi) = localday::utc_window(previous_from, params.to, params.day_start_hour);
         let mut builder = PatternBuilder::new(params);
-        let mut st = self.conn.prepare_cached(
-            "SELECT start_ms, dur_ms, utc_offset_min, window_id FROM spans
-             WHERE start_ms >= ?1 AND start_ms < ?2 ORDER BY start_ms",
-        )?;
-        let mut rows = st.query([lo, hi])?;
-        while let Some(r) = rows.next()? {
-            // All four columns are INTEGER NOT NULL; `get_ref` skips the generic checks.
-            let int = |i| r.get_ref(i).and_then(|v| v.as_i64().map_err(Into::into));
-            let start = int(0)?;
-            let window = int(3)? as usize;
-            builder.push(&SpanRecord {
-                start_ms: start,
-                end_ms: start + int(1)?,
-                utc_offset_min: int(2)? as i32,
-                target: by_window.get(window).copied().flatten(),
-            });
-        }
+        self.for_each_span(lo, hi, &by_window, |s| builder.push(s))?;
         Ok(builder.finish(&targets))
     }
 }

@@ -4,7 +4,7 @@
 use super::Store;
 use crate::analysis::{Report, ReportBuilder, ReportParams, SpanRecord, TargetInfo};
 use crate::localday;
-use crate::model::Category;
+use crate::model::{Category, Millis};
 use crate::Result;
 use std::collections::HashMap;
 
@@ -15,25 +15,30 @@ impl Store {
         let (targets, by_window) = self.target_table()?;
         let (lo, hi) = localday::utc_window(params.from, params.to, params.day_start_hour);
         let mut builder = ReportBuilder::new(params);
-        let mut st = self.conn.prepare_cached(
-            "SELECT start_ms, dur_ms, utc_offset_min, window_id FROM spans
-             WHERE start_ms >= ?1 AND start_ms < ?2 ORDER BY start_ms",
-        )?;
-        let mut rows = st.query([lo, hi])?;
-        while let Some(r) = rows.next()? {
-            // The schema makes all four INTEGER NOT NULL; `get_ref` skips the conversion
-            // checks that a generic `get` would repeat 500,000 times a year.
-            let int = |i| r.get_ref(i).and_then(|v| v.as_i64().map_err(Into::into));
-            let start = int(0)?;
-            let window = int(3)? as usize;
-            builder.push(&SpanRecord {
+        self.for_each_span(lo, hi, &by_window, |s| builder.push(s))?;
+        Ok(builder.finish(&targets))
+    }
+
+    /// Streams the spans starting in `[lo, hi)` in start order, each with its window's
+    /// target index from `by_window` (see [`Store::target_table`]). The one scan behind
+    /// every report: nothing is collected, so a year costs no memory.
+    pub(super) fn for_each_span(
+        &self,
+        lo: Millis,
+        hi: Millis,
+        by_window: &[Option<u32>],
+        mut f: impl FnMut(&SpanRecord),
+    ) -> Result<()> {
+        let mut scan = super::scan::SpanScan::new(&self.conn, lo, hi)?;
+        while let Some([start, dur, offset, window]) = scan.next()? {
+            f(&SpanRecord {
                 start_ms: start,
-                end_ms: start + int(1)?,
-                utc_offset_min: int(2)? as i32,
-                target: by_window.get(window).copied().flatten(),
+                end_ms: start + dur,
+                utc_offset_min: offset as i32,
+                target: usize::try_from(window).ok().and_then(|w| by_window.get(w).copied().flatten()),
             });
         }
-        Ok(builder.finish(&targets))
+        Ok(())
     }
 
     /// Targets seen in the store, and for each window id the index of its target.

@@ -8,10 +8,12 @@
 //! Local days come from [`crate::localday`]; which window is which target is
 //! [`crate::classify`]'s business, decided before spans get here.
 
+pub mod attention;
 pub mod patterns;
 pub mod report;
 pub mod usage;
 
+pub use attention::{AttentionEstimate, AttentionTable};
 pub use patterns::{PatternBuilder, PatternParams, Patterns, SessionRef, TargetPatterns};
 pub use report::{CategoryUsage, DayUsage, Report, TargetUsage, Usage, REPORT_SCHEMA};
 pub use usage::{ReportBuilder, ReportParams, SpanRecord, TargetInfo};

@@ -8,6 +8,7 @@
 //! demo database or a benchmark is the same on every machine. This module does not write to
 //! the store; the caller does.
 
+use crate::goals::{GoalKind, GoalSource, GoalTarget, NewGoal, Weekdays};
 use crate::localday::{self, EpochDay};
 use crate::model::{Millis, Span, StoredWindow};
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -185,15 +186,25 @@ const DISCORD_CHAT: Source = Source {
     ],
     dwell: (20 * SEC, 5 * MIN),
 };
+const FACEBOOK: Source = Source {
+    app: FIREFOX,
+    titles: &[
+        "Facebook — Mozilla Firefox",
+        "(5) Facebook — Mozilla Firefox",
+        "Watch | Facebook — Mozilla Firefox",
+        "Example Studio | Facebook — Mozilla Firefox",
+    ],
+    dwell: (30 * SEC, 6 * MIN),
+};
 const TELEGRAM_CHAT: Source =
     Source { app: TELEGRAM, titles: &["Telegram", "Telegram (2)", "Telegram (1)"], dwell: (10 * SEC, 3 * MIN) };
 
 /// The social targets, with how much each is drawn toward: for quick checks, and for the
 /// sessions people sink into.
-const SOCIAL: [&Source; 6] = [&INSTAGRAM, &X, &REDDIT, &YOUTUBE, &DISCORD_CHAT, &TELEGRAM_CHAT];
-const CHECK_WEIGHTS: [u32; 6] = [30, 20, 8, 4, 18, 20];
-const SESSION_WEIGHTS: [u32; 6] = [25, 15, 15, 30, 10, 5];
-const LATE_WEIGHTS: [u32; 6] = [30, 10, 20, 40, 0, 0];
+const SOCIAL: [&Source; 7] = [&INSTAGRAM, &X, &REDDIT, &YOUTUBE, &DISCORD_CHAT, &TELEGRAM_CHAT, &FACEBOOK];
+const CHECK_WEIGHTS: [u32; 7] = [30, 20, 8, 4, 18, 20, 10];
+const SESSION_WEIGHTS: [u32; 7] = [25, 15, 15, 30, 10, 5, 12];
+const LATE_WEIGHTS: [u32; 7] = [30, 10, 20, 40, 0, 0, 10];
 
 /// What a stretch of the day is for, which sets how activities are drawn.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -384,6 +395,29 @@ fn realistic_day(day: EpochDay, offset: i32, seed: u64) -> Vec<Span> {
         }
     }
     w.spans
+}
+
+/// Goals for the demo data dir, so the mismatch view has objectives to put beside the
+/// demo's usage: a daily limit and a downtime on Instagram, a session cap on YouTube, a
+/// checks cap on social apps, and an intent for Reddit.
+pub fn goals() -> Vec<NewGoal> {
+    let goal = |target: GoalTarget, kind: GoalKind| NewGoal {
+        target,
+        kind,
+        weekdays: Weekdays::ALL,
+        source: GoalSource::Personal,
+    };
+    let platform = |p: &str| GoalTarget::Platform(p.into());
+    vec![
+        goal(platform("instagram"), GoalKind::DailyLimit { limit_secs: 30 * 60 }),
+        goal(platform("instagram"), GoalKind::Downtime { start_min: 23 * 60, end_min: 7 * 60 }),
+        goal(platform("youtube"), GoalKind::SessionCap { cap_secs: 20 * 60 }),
+        goal(GoalTarget::Category(crate::model::Category::Social), GoalKind::ChecksCap { max_per_day: 25 }),
+        goal(
+            platform("reddit"),
+            GoalKind::Intent { purpose: "keep up with r/rust".into(), planned_secs: Some(15 * 60) },
+        ),
+    ]
 }
 
 /// Spans in [`heavy_year`].

@@ -4,6 +4,7 @@
 
 mod cli;
 mod goals;
+mod mismatch;
 mod notify;
 mod util;
 mod x11;

@@ -9,6 +9,7 @@
 //! [`crate::classify`]'s business, decided before spans get here.
 
 pub mod attention;
+pub mod mismatch;
 pub mod patterns;
 pub mod report;
 pub mod usage;

@@ -36,6 +36,7 @@
 //!       "sessions": 14,
 //!       "checks": 6,
 //!       "longSessions": 2,
+//!       "longSessionsAtNight": 1,
 //!       "longest": { "startMs": 1715380800000, "utcOffsetMin": 120, "seconds": 2640.0, "wallSeconds": 2702.5 },
 //!       "medianSessionSeconds": 95.5,
 //!       "p90SessionSeconds": 1500.0,
@@ -93,6 +94,11 @@ pub struct PatternParams {
     /// `long_session_ms`. Keyed by name rather than by target index because only the
     /// store knows the indices, and it assigns them per query.
     pub caps: BTreeMap<String, i64>,
+    /// The days to compare with, `(first, last)` inclusive, ending before `from`; `None`
+    /// for the same number of days just before `from`. A period still in progress compares
+    /// its elapsed days with as many days of the period before (see
+    /// [`crate::analysis::mismatch`]).
+    pub previous: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl PatternParams {
@@ -104,6 +110,9 @@ impl PatternParams {
     /// The previous period, `(first, last)` inclusive: the same number of days, ending the
     /// day before `from`. Empty (last before first) when the period is.
     pub fn previous_period(&self) -> (NaiveDate, NaiveDate) {
+        if let Some((first, last)) = self.previous {
+            return (first, last.min(self.from.pred_opt().unwrap_or(self.from)));
+        }
         let from = localday::epoch_day_of(self.from);
         (localday::date_of(from - self.days()), localday::date_of(from - 1))
     }
@@ -167,6 +176,8 @@ pub struct TargetPatterns {
     /// Sessions longer than the target's session cap, or the long-session default (20 min)
     /// when no cap is set. A session exactly at the limit is not long.
     pub long_sessions: u32,
+    /// How many of the long sessions began inside the night window.
+    pub long_sessions_at_night: u32,
     /// The session with the most time on the target; the earliest of equals. `null`
     /// without sessions.
     pub longest: Option<SessionRef>,
@@ -232,6 +243,9 @@ struct Tally {
     /// Each session's time on the target, in milliseconds, saturating at `u32::MAX`
     /// (49 days, beyond any real session): half the memory of `i64` and still exact.
     lengths_ms: Vec<u32>,
+    /// The lengths of the sessions that began inside the night window (a subset of
+    /// `lengths_ms`), to count the long ones once the cap is known.
+    night_lengths_ms: Vec<u32>,
     /// Each return interval in whole seconds (returns can span months, so milliseconds
     /// would not fit a `u32`).
     returns_s: Vec<u32>,
@@ -257,6 +271,8 @@ pub struct PatternBuilder {
     params: PatternParams,
     first_day: EpochDay,
     n_days: i64,
+    /// The previous period's first and last epoch days.
+    previous: (EpochDay, EpochDay),
     /// Per target index.
     tallies: Vec<Tally>,
     last_start_ms: Millis,
@@ -267,6 +283,10 @@ impl PatternBuilder {
         Self {
             first_day: localday::epoch_day_of(params.from),
             n_days: params.days(),
+            previous: {
+                let (a, b) = params.previous_period();
+                (localday::epoch_day_of(a), localday::epoch_day_of(b))
+            },
             params,
             tallies: Vec::new(),
             last_start_ms: Millis::MIN,
@@ -286,7 +306,8 @@ impl PatternBuilder {
             return;
         }
         let (off, hour, n) = (s.utc_offset_min, self.params.day_start_hour, self.n_days);
-        let previous_start = localday::epoch_day_start_ms(self.first_day - n, off, hour);
+        let previous_start = localday::epoch_day_start_ms(self.previous.0, off, hour);
+        let previous_end = localday::epoch_day_start_ms(self.previous.1 + 1, off, hour);
         let start = localday::epoch_day_start_ms(self.first_day, off, hour);
         let end = localday::epoch_day_start_ms(self.first_day + n, off, hour);
         let start_day = localday::epoch_day(s.start_ms, off, hour);
@@ -295,7 +316,7 @@ impl PatternBuilder {
         let (check_max_ms, quick_return_ms) = (self.params.check_max_ms, self.params.quick_return_ms);
 
         let tally = self.tally(t as usize);
-        tally.previous_ms += overlap_ms(s.start_ms, s.end_ms, previous_start, start);
+        tally.previous_ms += overlap_ms(s.start_ms, s.end_ms, previous_start, previous_end);
         let (a, b) = (s.start_ms.max(start), s.end_ms.min(end));
         if a < b {
             tally.ms += b - a;
@@ -314,7 +335,7 @@ impl PatternBuilder {
             }
         }
         if let Some(ended) = tally.open.take() {
-            tally.close(ended, check_max_ms, quick_return_ms);
+            tally.close(ended, check_max_ms, quick_return_ms, night);
         }
         tally.open =
             Some(OpenSession { in_period, start_ms: s.start_ms, utc_offset_min: off, on_ms, last_end_ms: s.end_ms });
@@ -327,7 +348,7 @@ impl PatternBuilder {
         let mut rows = Vec::new();
         for (tally, info) in self.tallies.iter_mut().zip(targets) {
             if let Some(open) = tally.open.take() {
-                tally.close(open, check_max_ms, quick_return_ms);
+                tally.close(open, check_max_ms, quick_return_ms, self.params.night);
             }
             if tally.ms == 0 && tally.previous_ms == 0 && tally.sessions == 0 {
                 continue;
@@ -357,7 +378,7 @@ impl PatternBuilder {
 }
 
 impl Tally {
-    fn close(&mut self, session: OpenSession, check_max_ms: i64, quick_return_ms: i64) {
+    fn close(&mut self, session: OpenSession, check_max_ms: i64, quick_return_ms: i64, night: (u16, u16)) {
         if session.in_period {
             self.sessions += 1;
             if session.on_ms < check_max_ms {
@@ -367,6 +388,9 @@ impl Tally {
                 self.longest = Some((session.on_ms, session));
             }
             self.lengths_ms.push(u32::try_from(session.on_ms).unwrap_or(u32::MAX));
+            if night_ms(session.start_ms, session.start_ms + 1, session.utc_offset_min, night) > 0 {
+                self.night_lengths_ms.push(u32::try_from(session.on_ms).unwrap_or(u32::MAX));
+            }
             if let Some(previous_end) = self.last_session_end_ms {
                 let gap_ms = session.start_ms.saturating_sub(previous_end);
                 self.returns_s.push(u32::try_from(gap_ms / 1000).unwrap_or(u32::MAX));
@@ -382,6 +406,7 @@ impl Tally {
         self.lengths_ms.sort_unstable();
         self.returns_s.sort_unstable();
         let long_sessions = self.lengths_ms.iter().filter(|&&ms| i64::from(ms) > cap_ms).count() as u32;
+        let long_sessions_at_night = self.night_lengths_ms.iter().filter(|&&ms| i64::from(ms) > cap_ms).count() as u32;
         // Interpolated percentiles are rounded to the millisecond, like every duration here.
         let length_seconds = |q| quantile(&self.lengths_ms, q).map(|ms| seconds(ms.round() as i64));
         let n_returns = self.returns_s.len();
@@ -395,6 +420,7 @@ impl Tally {
             sessions: self.sessions,
             checks: self.checks,
             long_sessions,
+            long_sessions_at_night,
             longest: self.longest.map(|(on_ms, s)| SessionRef {
                 start_ms: s.start_ms,
                 utc_offset_min: s.utc_offset_min,
@@ -508,6 +534,7 @@ mod tests {
             quick_return_ms: 5 * MIN,
             night: (23 * 60, 5 * 60),
             caps: BTreeMap::new(),
+            previous: None,
         }
     }
 
@@ -866,6 +893,20 @@ mod tests {
     }
 
     #[test]
+    fn long_sessions_at_night_count_by_where_they_start() {
+        // 30 min from 23:50 (starts at night), 30 min from 04:50 (night, by its start),
+        // 30 min from 22:45 (into the night, but it began before).
+        let spans = [
+            (local(2024, 5, 1, 23, 50, 0), local(2024, 5, 2, 0, 20, 0), INSTAGRAM),
+            (local(2024, 5, 2, 4, 50, 0), local(2024, 5, 2, 5, 20, 0), INSTAGRAM),
+            (local(2024, 5, 2, 22, 45, 0), local(2024, 5, 2, 23, 15, 0), INSTAGRAM),
+        ];
+        let p = patterns(params(date(2024, 5, 1), date(2024, 5, 2)), 0, &spans);
+        let ig = target(&p, "instagram");
+        assert_eq!((ig.long_sessions, ig.long_sessions_at_night), (3, 2));
+    }
+
+    #[test]
     fn json_has_the_documented_shape_and_reads_back() {
         let t0 = local(2024, 5, 1, 23, 30, 120);
         let p = patterns(params(date(2024, 5, 1), date(2024, 5, 1)), 120, &[(t0, t0 + 90 * S + 500, INSTAGRAM)]);
@@ -878,7 +919,7 @@ mod tests {
             "targets": [{
                 "platform": "instagram", "category": "social",
                 "seconds": 90.5, "previousSeconds": 0.0, "trendSeconds": 90.5, "trendRatio": null,
-                "sessions": 1, "checks": 0, "longSessions": 0,
+                "sessions": 1, "checks": 0, "longSessions": 0, "longSessionsAtNight": 0,
                 "longest": { "startMs": t0, "utcOffsetMin": 120, "seconds": 90.5, "wallSeconds": 90.5 },
                 "medianSessionSeconds": 90.5, "p90SessionSeconds": 90.5,
                 "returnMedianSeconds": null, "quickReturnShare": null,

@@ -38,8 +38,17 @@ pub fn run(env: &Env, days: u32, force: bool, heavy_year: bool) -> Result<()> {
             });
         (store.insert_observed(spans, &classifier)?, days)
     };
-    println!("Wrote {n} spans over {days} days of demo usage to {}.", paths.data_dir.display());
-    println!("Try: mast --demo report --week");
-    println!("     mast --demo report --day yesterday");
+    let goals = mast::demo::goals();
+    for g in &goals {
+        store.add_goal(g, now)?;
+    }
+    println!(
+        "Wrote {n} spans over {days} days of demo usage and {} goals to {}.",
+        goals.len(),
+        paths.data_dir.display()
+    );
+    println!("Try: mast --demo mismatch");
+    println!("     mast --demo report --week");
+    println!("     mast --demo goals");
     Ok(())
 }

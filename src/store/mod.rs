@@ -13,6 +13,7 @@ use std::time::Duration;
 
 mod goals;
 pub mod migrate;
+mod mismatch;
 mod nudges;
 mod patterns;
 mod ratings;

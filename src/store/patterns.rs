@@ -60,6 +60,7 @@ mod tests {
             quick_return_ms: 5 * MIN,
             night: (23 * 60, 5 * 60),
             caps: BTreeMap::from([("instagram".to_string(), 10 * MIN)]),
+            previous: None,
         }
     }
 

@@ -19,7 +19,7 @@ run: build
 	@echo "Mast is tracking; stop with Ctrl-C. See what it records with: $(CARGO_TARGET_DIR)/release/mast status"
 	$(CARGO_TARGET_DIR)/release/mast track
 
-## Every test: unit, CLI integration, real X11 tracking, crash safety.
+## Every test: unit, CLI integration, real X11 tracking, crash safety, notifications over D-Bus.
 test: deps
 	$(CARGO) test --locked --all-targets --no-run -q
 	$(CARGO) test --locked --doc -q

@@ -22,6 +22,7 @@ run: build
 ## Every test: unit, CLI integration, real X11 tracking, crash safety, notifications over D-Bus.
 test: deps
 	$(CARGO) test --locked --all-targets --no-run -q
+	scripts/check-bindings.sh
 	$(CARGO) test --locked --doc -q
 	$(CARGO) test --locked --lib --bins --tests
 

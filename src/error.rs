@@ -42,6 +42,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// A stable code for surfaces that branch on the kind of error (the desktop app's
+    /// `{ code, message }`); the message is for people.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Config { .. } => "config",
+            Error::Rules { .. } => "rules",
+            Error::CorruptDatabase { .. } => "corruptDatabase",
+            Error::NewerDatabase { .. } => "newerDatabase",
+            Error::DatabaseLocked { .. } => "databaseLocked",
+            Error::AlreadyTracking { .. } => "alreadyTracking",
+            Error::Io { .. } => "io",
+            Error::Sqlite(_) => "database",
+            Error::Invalid(_) => "invalid",
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), source }
     }

@@ -24,5 +24,6 @@ pub mod settings;
 pub mod store;
 pub mod track;
 pub mod tracker;
+pub mod views;
 
 pub use error::{Error, Result};

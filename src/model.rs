@@ -32,6 +32,7 @@ pub struct Observation {
 /// What kind of engagement a target sells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Category {
     Social,
     Video,

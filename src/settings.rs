@@ -9,6 +9,7 @@ use std::path::Path;
 /// Which window titles are kept in the store.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum TitlePolicy {
     /// Keep every title (except private windows').
     All,
@@ -32,11 +33,14 @@ impl TitlePolicy {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Settings {
     /// How often the tracker polls the desktop, in milliseconds.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub poll_interval_ms: u64,
     /// Idle time after which the user counts as away (ActivityWatch's AFK watcher uses the
     /// same 180 s). Time after the last input is cut back when this is crossed.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub afk_threshold_secs: u64,
     /// The hour at which a local day begins: with 4, scrolling at 01:00 counts toward the
     /// evening before.
@@ -46,15 +50,19 @@ pub struct Settings {
     pub exclude_apps: Vec<String>,
     /// Spans of one target separated by less than this belong to one session (a fixed
     /// ~1 min gap is the usual simplification; van Berkel et al., CHI 2016).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub session_gap_secs: u64,
     /// A session shorter than this is a "check" (Oulasvirta et al. 2012: brief looks under
     /// 30 s; Wilcockson et al. 2018 use 15 s).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub check_max_secs: u64,
     /// A session longer than this is a long session when the target has no session cap
     /// (Baughan et al., CHI 2022, prompted after 20 minutes against "zombie scrolling").
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub long_session_secs: u64,
     /// A return to a target sooner than this after a session is a quick return
     /// (Heitmayer & Lahlou 2021 observed gaps of about 5 minutes).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub quick_return_secs: u64,
     /// The night window, local "HH:MM-HH:MM" (heavier use at night marks problematic use:
     /// Cheng, Burke & Davis, CHI 2019; Rod et al. 2018).

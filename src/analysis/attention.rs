@@ -38,6 +38,7 @@ pub const REGIONS: [&str; 5] = ["us-canada", "europe", "asia-pacific", "rest-of-
 /// An estimate for one platform, region and amount of time.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AttentionEstimate {
     pub platform: String,
     pub region: String,
@@ -68,6 +69,7 @@ pub struct AttentionEstimate {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Source {
     pub title: String,
     pub publisher: String,

@@ -154,6 +154,7 @@ pub struct Patterns {
 /// spans, not counting the gaps (under the session gap) between them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct TargetPatterns {
     /// The platform id, e.g. `"youtube"`.
     pub platform: String,
@@ -199,14 +200,17 @@ pub struct TargetPatterns {
     /// Time inside the period by weekday (rows, Monday first) and clock hour (columns,
     /// 00:00 first). The weekday is that of the local day, so with days starting at 04:00
     /// the hours 00–03 of a row are the small hours after that weekday's evening.
+    #[cfg_attr(feature = "ts", ts(type = "number[][]"))]
     pub hour_weekday_seconds: [[f64; 24]; 7],
 }
 
 /// A session, located in time so that it can be shown on the local clock.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SessionRef {
     /// When its first span started, UTC epoch milliseconds.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub start_ms: Millis,
     /// The UTC offset in force at that start: local time is `startMs + utcOffsetMin × 60,000`.
     pub utc_offset_min: i32,

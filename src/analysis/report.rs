@@ -48,6 +48,7 @@ pub const REPORT_SCHEMA: u32 = 1;
 /// Usage per local day over an inclusive range of days, and over the whole range.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Report {
     /// [`REPORT_SCHEMA`] at the time of writing.
     pub schema: u32,
@@ -68,6 +69,7 @@ pub struct Report {
 /// Usage on one local day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DayUsage {
     /// The local day, `"YYYY-MM-DD"`.
     pub date: NaiveDate,
@@ -79,6 +81,7 @@ pub struct DayUsage {
 /// Usage over a day or a range of days.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Usage {
     /// All recorded time, on targets or not: the time the user was present at the
     /// computer. Spans are split at day edges, so each day gets only its own part.
@@ -95,6 +98,7 @@ pub struct Usage {
 /// One target's usage over a day or a range.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct TargetUsage {
     /// The platform id, e.g. `"youtube"`.
     pub platform: String,
@@ -115,6 +119,7 @@ pub struct TargetUsage {
 /// One category's time over a day or a range.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CategoryUsage {
     pub category: Category,
     /// Time on targets of this category.

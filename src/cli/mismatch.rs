@@ -4,10 +4,11 @@
 
 use super::{now_ms, print_json, Env};
 use anyhow::Result;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use clap::Args;
-use mast::analysis::mismatch::{MismatchParams, MismatchReport, Period, Status, TargetMismatch};
+use mast::analysis::mismatch::{MismatchReport, Period, Status, TargetMismatch};
 use mast::goals::GoalTarget;
+use mast::views;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -44,22 +45,14 @@ impl MismatchArgs {
             super::ensure_range(from, to)?;
             return Ok((Period::Custom, from, to));
         }
-        if let Some(d) = &self.day {
-            let d = env.parse_day(d)?;
-            return Ok((Period::Day, d, d));
-        }
-        if let Some(d) = &self.month {
-            let d = env.parse_day(d)?;
-            let first = d.with_day(1).expect("every month has a first day");
-            let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(NaiveDate::MAX);
-            return Ok((Period::Month, first, next.pred_opt().unwrap_or(next)));
-        }
-        let d = match &self.week {
-            Some(d) => env.parse_day(d)?,
-            None => env.today(),
+        let (period, date) = match (&self.day, &self.month, &self.week) {
+            (Some(d), _, _) => (Period::Day, d.as_str()),
+            (_, Some(d), _) => (Period::Month, d.as_str()),
+            (_, _, Some(d)) => (Period::Week, d.as_str()),
+            _ => (Period::Week, "today"),
         };
-        let monday = d - Days::new(u64::from(d.weekday().num_days_from_monday()));
-        Ok((Period::Week, monday, monday + Days::new(6)))
+        let (from, to) = views::period_days(period, env.parse_day(date)?);
+        Ok((period, from, to))
     }
 }
 
@@ -74,26 +67,11 @@ pub fn run(env: &Env, args: &MismatchArgs) -> Result<()> {
 }
 
 pub fn build(env: &Env, args: &MismatchArgs) -> Result<MismatchReport> {
-    let (period, from, to) = args.period(env)?;
+    let range = args.period(env)?;
     let store = env.store()?;
-    let s = &env.settings;
-    let params = MismatchParams {
-        period,
-        from,
-        to,
-        today: env.today(),
-        now_ms: now_ms(),
-        day_start_hour: s.day_start_hour,
-        session_gap_ms: s.session_gap_secs as i64 * 1000,
-        check_max_ms: s.check_max_secs as i64 * 1000,
-        long_session_ms: s.long_session_secs as i64 * 1000,
-        quick_return_ms: s.quick_return_secs as i64 * 1000,
-        // Settings are validated when loaded.
-        night: mast::settings::parse_window(&s.late_night).map_err(anyhow::Error::msg)?,
-        goals: store.goals()?,
-        region: s.region.clone(),
-        top_without_goals: args.top,
-    };
+    let now = now_ms();
+    let now = views::Now { ms: now, utc_offset_min: mast::localday::offset_at(now) };
+    let params = views::mismatch_params(&env.settings, store.goals()?, range, now, args.top)?;
     Ok(store.mismatch(params)?)
 }
 

@@ -16,7 +16,8 @@ pub use validate::validate;
 /// A goal's row id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct GoalId(pub i64);
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct GoalId(#[cfg_attr(feature = "ts", ts(type = "number"))] pub i64);
 
 impl fmt::Display for GoalId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -27,6 +28,7 @@ impl fmt::Display for GoalId {
 /// What a goal is about: one platform, or every platform of a category.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum GoalTarget {
     Platform(String),
     Category(Category),
@@ -55,6 +57,7 @@ impl fmt::Display for GoalTarget {
 /// local midnight.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum GoalKind {
     /// At most this much time per local day.
     DailyLimit { limit_secs: u32 },
@@ -73,6 +76,7 @@ pub enum GoalKind {
 /// The days of the week a goal applies to: bit 0 is Monday, bit 6 Sunday.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Weekdays(pub u8);
 
 impl Weekdays {
@@ -101,6 +105,7 @@ impl Default for Weekdays {
 /// Where a goal comes from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum GoalSource {
     #[default]
     Personal,
@@ -111,6 +116,7 @@ pub enum GoalSource {
 /// A goal as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Goal {
     pub id: GoalId,
     pub target: GoalTarget,
@@ -121,10 +127,13 @@ pub struct Goal {
     pub source: GoalSource,
 }
 
-/// A goal before it is stored (no id yet).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A goal before it is stored (no id yet): what the desktop app sends to add or edit one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewGoal {
     pub target: GoalTarget,
+    #[serde(flatten)]
     pub kind: GoalKind,
     pub weekdays: Weekdays,
     pub source: GoalSource,

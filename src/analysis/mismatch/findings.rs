@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// One generated sentence and the number behind it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Finding {
     pub text: String,
     /// The report field the sentence rests on (`longSessionsAtNight`, `mismatchIndex` …).

@@ -100,6 +100,7 @@ const AT_RISK: f64 = 0.8;
 /// The kind of period a report covers; `custom` for any other range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Period {
     Day,
     Week,
@@ -209,6 +210,7 @@ fn target_key(t: &GoalTarget) -> String {
 /// How a goal fared on a day, a week or the whole period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Status {
     Kept,
     AtRisk,
@@ -220,6 +222,7 @@ pub enum Status {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct MismatchReport {
     pub schema: u32,
     pub period: Period,
@@ -239,6 +242,7 @@ pub struct MismatchReport {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct TargetMismatch {
     pub target: GoalTarget,
     pub category: Category,
@@ -262,6 +266,7 @@ pub struct TargetMismatch {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct GoalEvaluation {
     pub goal: Goal,
     /// The goal in words: "at most 30 min a day".
@@ -283,6 +288,7 @@ pub struct GoalEvaluation {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct GoalDay {
     pub date: NaiveDate,
     pub status: Status,
@@ -295,6 +301,7 @@ pub struct GoalDay {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct GoalWeek {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -10,7 +10,9 @@
 pub mod analysis;
 pub mod classify;
 pub mod demo;
+pub mod demo_data;
 pub mod error;
+pub mod goal_changes;
 pub mod goals;
 pub mod localday;
 pub mod lock;
@@ -21,6 +23,7 @@ pub mod paths;
 pub mod privacy;
 pub mod sensor;
 pub mod settings;
+pub mod settings_file;
 pub mod store;
 pub mod track;
 pub mod tracker;

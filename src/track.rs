@@ -269,5 +269,7 @@ pub fn stop_on_signals() -> Result<Receiver<()>> {
     Ok(rx)
 }
 
+pub mod session;
+
 #[cfg(test)]
 mod tests;

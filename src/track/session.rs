@@ -1,0 +1,140 @@
+//! One tracking session as a surface starts it: claim the data dir, open the store, run the
+//! tracker with the desktop sensor, re-read the rules and title policy when their files
+//! change, and send nudges. `mast track` and the desktop app both run exactly this; they
+//! differ only in what sends `stop` (a signal, or the app's pause and quit).
+
+use super::{run_observed, Observer, Summary, SystemClock};
+use crate::classify::Rules;
+use crate::lock::TrackLock;
+use crate::model::Millis;
+use crate::notify::{Desktop, NudgeObserver};
+use crate::nudge::NudgeConfig;
+use crate::paths::Paths;
+use crate::settings::Settings;
+use crate::store::{Classifier, Store};
+use crate::tracker::{Tracker, TrackerConfig};
+use crate::{Error, Result};
+use std::path::Path;
+use std::sync::mpsc::Receiver;
+use std::time::SystemTime;
+
+/// A claimed data dir with its store open, ready to track. Holding it holds the lock, so
+/// a surface can learn that another tracker runs ([`Error::AlreadyTracking`]) before it
+/// hands the session to a thread.
+pub struct Session {
+    paths: Paths,
+    settings: Settings,
+    rules: Rules,
+    store: Store,
+    _lock: TrackLock,
+}
+
+impl Session {
+    /// Claims `paths`' data dir and opens its store, reclassified under `rules`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlreadyTracking`] when another tracker holds the data dir; the store's
+    /// errors when it cannot be opened.
+    #[tracing::instrument(skip_all, err)]
+    pub fn start(paths: &Paths, settings: &Settings, rules: &Rules) -> Result<Session> {
+        paths.ensure_data_dir()?;
+        let lock = TrackLock::acquire(&paths.lock_file(), &paths.data_dir)?;
+        let mut store = Store::open(&paths.db())?;
+        store.sync_classification(&Classifier { rules: rules.clone(), policy: settings.title_policy })?;
+        Ok(Session { paths: paths.clone(), settings: settings.clone(), rules: rules.clone(), store, _lock: lock })
+    }
+
+    /// Tracks until a message arrives on `stop` (or it disconnects), then saves everything
+    /// and releases the data dir.
+    pub fn run(mut self, stop: &Receiver<()>) -> Result<Summary> {
+        let settings = &self.settings;
+        let classifier = Classifier { rules: self.rules.clone(), policy: settings.title_policy };
+        let mut tracker = Tracker::new(TrackerConfig::from_settings(settings), classifier.clone(), settings);
+        tracing::info!(db = %self.paths.db().display(), policy = settings.title_policy.as_str(), "tracking");
+
+        // Rules and the title policy are re-read when their files change; other settings
+        // (poll interval, thresholds) take effect at the next start.
+        let paths = self.paths.clone();
+        let mut seen = (mtime(&paths.rules_file()), mtime(&paths.config_file()));
+        let mut current = classifier.fingerprint();
+        let reload = move || -> Option<Classifier> {
+            let now = (mtime(&paths.rules_file()), mtime(&paths.config_file()));
+            if now == seen {
+                return None;
+            }
+            seen = now;
+            let loaded = Settings::load(&paths.config_file())
+                .and_then(|s| Ok(Classifier { rules: load_rules(&paths)?, policy: s.title_policy }));
+            match loaded {
+                Ok(c) if c.fingerprint() != current => {
+                    current = c.fingerprint();
+                    Some(c)
+                }
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::error!("{e}; keeping the rules in use");
+                    None
+                }
+            }
+        };
+
+        // Nudges and worth-it prompts: off entirely with `notifications = false`. A missing
+        // notification server is logged and tracking goes on.
+        let mut nudges = if settings.notifications {
+            let now = now_ms();
+            let cfg = NudgeConfig::new(settings, &self.rules);
+            match NudgeObserver::start(&self.store, cfg, Desktop::default(), now, crate::localday::offset_at(now)) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    tracing::error!("{e}; tracking without notifications");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let observer: &mut dyn Observer = match nudges.as_mut() {
+            Some(n) => n,
+            None => &mut (),
+        };
+        let summary = run_observed(
+            &mut self.store,
+            &mut tracker,
+            crate::sensor::open_default,
+            reload,
+            &SystemClock,
+            stop,
+            observer,
+        )?;
+        if let Some(n) = nudges {
+            // Store answers already given; never wait for the desktop on the way out.
+            n.finish(&mut self.store, now_ms(), std::time::Duration::ZERO);
+        }
+        tracing::info!(polls = summary.polls, spans = summary.spans_closed, "stopped; everything saved");
+        Ok(summary)
+    }
+}
+
+/// [`Session::start`] and [`Session::run`] in one call.
+pub fn track_until(paths: &Paths, settings: &Settings, rules: &Rules, stop: &Receiver<()>) -> Result<Summary> {
+    Session::start(paths, settings, rules)?.run(stop)
+}
+
+/// The built-in rules merged with the user's rules file, if there is one.
+pub fn load_rules(paths: &Paths) -> Result<Rules> {
+    let file = paths.rules_file();
+    match std::fs::read_to_string(&file) {
+        Ok(text) => Rules::load(Some((&file, &text))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Rules::builtin()),
+        Err(e) => Err(Error::io(file, e)),
+    }
+}
+
+fn now_ms() -> Millis {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn mtime(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}

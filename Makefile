@@ -25,6 +25,7 @@ test: deps
 	scripts/check-bindings.sh
 	$(CARGO) test --locked --doc -q
 	$(CARGO) test --locked --lib --bins --tests
+	scripts/ui-test.sh
 
 ## Benchmarks (criterion) and whole-process figures against DESIGN.md's budgets.
 bench: deps

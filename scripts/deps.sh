@@ -6,12 +6,19 @@ set -euo pipefail
 # Build: a C compiler for SQLite (bundled). Tests: a real X server, a window manager, windows
 # to switch between and a tool to switch them; sqlite3 and python3 to read data back; a
 # D-Bus daemon for the private session bus of the notification tests (tests/notify.rs).
+# The desktop app: WebKitGTK, GTK, the tray (appindicator), librsvg and libsoup to build
+# Tauri; WebKitWebDriver to drive the real app end to end; Chromium for the UI's browser
+# tests; Node.js and npm for the front end (Node 20 or newer).
 PACKAGES=(
   build-essential pkg-config ca-certificates
   xvfb openbox xdotool xterm x11-utils
   sqlite3 python3 procps time
   dbus-daemon
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
+  webkit2gtk-driver chromium
 )
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,6 +38,20 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! command -v cargo >/dev/null; then
-  echo "deps: Rust is missing. Install it with rustup (https://rustup.rs), version 1.85 or newer, then run make again." >&2
+  echo "deps: Rust is missing. Install it with rustup (https://rustup.rs), version 1.89 or newer, then run make again." >&2
   exit 1
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "deps: Node.js $(node --version 2>/dev/null || echo missing) is too old for the front end; install Node.js 20 or newer, then run make again." >&2
+  exit 1
+fi
+
+# tauri-driver (the WebDriver bridge for the real app's end-to-end test), built once into
+# a cache outside the clone.
+TOOLS="${MAST_TOOLS:-$HOME/.cache/mast-tools}"
+if [ ! -x "$TOOLS/bin/tauri-driver" ]; then
+  echo "deps: installing tauri-driver into $TOOLS"
+  cargo install tauri-driver --locked --quiet --root "$TOOLS"
 fi

@@ -1,0 +1,45 @@
+import type {
+  DataLocation, Goal, GoalId, IpcError, MismatchReport, NewGoal, PauseRequest, RatingInput,
+  Report, RuleExplanation, Settings, TodayView, TrackingState, ViewPeriod,
+} from './types';
+
+/**
+ * Everything the UI can ask of the desktop shell. Views receive a `Backend` and never call
+ * `invoke` themselves: the Tauri implementation is in `tauri.ts`, the fixture-driven mock
+ * for tests in `mock.ts`. Every method rejects with an {@link IpcError}.
+ */
+export interface Backend {
+  todayView(): Promise<TodayView>;
+  mismatch(period: ViewPeriod, date?: string): Promise<MismatchReport>;
+  report(from: string, to: string): Promise<Report>;
+  goals(): Promise<Goal[]>;
+  addGoal(goal: NewGoal): Promise<Goal>;
+  editGoal(id: GoalId, goal: NewGoal): Promise<Goal>;
+  removeGoal(id: GoalId): Promise<void>;
+  setGoalPaused(id: GoalId, paused: boolean): Promise<Goal>;
+  settings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<Settings>;
+  autostart(): Promise<boolean>;
+  setAutostart(enabled: boolean): Promise<boolean>;
+  rate(rating: RatingInput): Promise<void>;
+  tracking(): Promise<TrackingState>;
+  pauseTracking(request: PauseRequest): Promise<TrackingState>;
+  resumeTracking(): Promise<TrackingState>;
+  loadDemo(): Promise<void>;
+  dataLocation(): Promise<DataLocation>;
+  previewRule(app: string, title: string): Promise<RuleExplanation>;
+}
+
+/** Any rejection as an {@link IpcError}: the shell sends `{code, message}`, but a plugin or
+ * a broken bridge may reject with a string or an `Error`. */
+export function toIpcError(e: unknown): IpcError {
+  if (e && typeof e === 'object' && 'message' in e) {
+    const o = e as { code?: unknown; message: unknown };
+    return { code: typeof o.code === 'string' ? o.code : 'unknown', message: String(o.message) };
+  }
+  return { code: 'unknown', message: typeof e === 'string' ? e : 'Something went wrong talking to Mast.' };
+}
+
+export function isIpcError(e: unknown): e is IpcError {
+  return !!e && typeof e === 'object' && typeof (e as IpcError).code === 'string' && typeof (e as IpcError).message === 'string';
+}

@@ -1,0 +1,215 @@
+import type { Backend } from './backend';
+import type {
+  DataLocation, Goal, GoalId, IpcError, MismatchReport, NewGoal, Report, Settings, TodayView,
+  TrackingState,
+} from './types';
+
+/** The fixture files in `ui/tests/fixtures/`, by file name without `.json`. */
+export interface Fixtures {
+  today_view: TodayView;
+  'mismatch-day': MismatchReport;
+  'mismatch-week': MismatchReport;
+  'mismatch-month': MismatchReport;
+  report: Report;
+  goals: Goal[];
+  settings: Settings;
+  tracking: TrackingState;
+}
+
+export const FIXTURE_NAMES: (keyof Fixtures)[] = [
+  'today_view', 'mismatch-day', 'mismatch-week', 'mismatch-month', 'report', 'goals', 'settings', 'tracking',
+];
+
+export interface MockOptions {
+  /** Start as a first run: no data until `loadDemo` is called. */
+  empty?: boolean;
+  /** Make every read fail with this error (to test error states). */
+  failWith?: IpcError;
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+const invalid = (message: string): IpcError => ({ code: 'invalid', message });
+const DAY = 86_400;
+
+/**
+ * Goal validation as the core does it (src/goals/validate.rs), so the forms can be tested
+ * against the same rejections. The real app shows the core's own messages.
+ */
+export function validateNewGoal(g: NewGoal): IpcError | null {
+  if ((g.weekdays & 0x7f) === 0) return invalid('a goal needs at least one day');
+  if (!g.target.id.trim()) return invalid('a goal needs a platform or a category');
+  const limit = (secs: number, most: number, what: string, period: string) =>
+    secs <= 0
+      ? invalid(`${what} must be more than zero`)
+      : secs > most
+        ? invalid(`${what} of ${Math.round(secs / 60)} min is more than ${period} holds`)
+        : null;
+  switch (g.kind) {
+    case 'dailyLimit': return limit(g.limitSecs, DAY, 'a daily limit', 'a day');
+    case 'weeklyLimit': return limit(g.limitSecs, 7 * DAY, 'a weekly limit', 'a week');
+    case 'sessionCap': return limit(g.capSecs, DAY, 'a session cap', 'a day');
+    case 'checksCap':
+      return g.maxPerDay > 1440
+        ? invalid(`a checks cap of ${g.maxPerDay} sessions a day is more than one a minute and would never be reached`)
+        : null;
+    case 'downtime':
+      if (![g.startMin, g.endMin].every((m) => Number.isInteger(m) && m >= 0 && m < 1440))
+        return invalid('a downtime window runs between times of day from 00:00 to 23:59, like 23:00-07:00');
+      if (g.startMin === g.endMin)
+        return invalid('the downtime window starts and ends at the same time; give a window like 23:00-07:00');
+      return null;
+    case 'intent':
+      if (!g.purpose.trim()) return invalid('an intent needs a purpose in your own words');
+      if (g.purpose.length > 200) return invalid('keep the purpose to 200 characters; a short sentence is enough');
+      return g.plannedSecs === null ? null : limit(g.plannedSecs, DAY, 'a planned session length', 'a day');
+  }
+}
+
+function emptyReport(r: Report): Report {
+  const usage = { activeSeconds: 0, targetSeconds: 0, targets: [], categories: [] };
+  return { ...r, days: r.days.map((d) => ({ date: d.date, ...usage })), total: usage };
+}
+
+function emptyMismatch(m: MismatchReport): MismatchReport {
+  return { ...m, totalSeconds: 0, capturedSeconds: 0, mismatchIndex: null, regrettedSeconds: 0, ratedSeconds: 0, targets: [] };
+}
+
+/** The fixture report cut to the days asked for (the whole fixture if none fall inside,
+ * so a fixed fixture still shows something for any range), with totals summed again. */
+export function sliceReport(r: Report, from: string, to: string): Report {
+  const days = r.days.filter((d) => d.date >= from && d.date <= to);
+  if (days.length === 0 || days.length === r.days.length) return r;
+  const targets = new Map<string, Report['total']['targets'][number]>();
+  const categories = new Map<string, Report['total']['categories'][number]>();
+  let active = 0;
+  for (const d of days) {
+    active += d.activeSeconds;
+    for (const t of d.targets) {
+      const x = targets.get(t.platform) ?? { ...t, seconds: 0, sessions: 0, checks: 0 };
+      x.seconds += t.seconds; x.sessions += t.sessions; x.checks += t.checks;
+      targets.set(t.platform, x);
+    }
+    for (const c of d.categories) {
+      const x = categories.get(c.category) ?? { ...c, seconds: 0 };
+      x.seconds += c.seconds;
+      categories.set(c.category, x);
+    }
+  }
+  const byTime = <T extends { seconds: number }>(a: T, b: T) => b.seconds - a.seconds;
+  const ts = [...targets.values()].sort(byTime);
+  return {
+    ...r, from: days[0].date, to: days[days.length - 1].date, days,
+    total: { activeSeconds: active, targetSeconds: ts.reduce((s, t) => s + t.seconds, 0), targets: ts, categories: [...categories.values()].sort(byTime) },
+  };
+}
+
+/** An in-memory backend over fixtures: reads return copies, goal edits change its state. */
+export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Backend & { calls: string[] } {
+  let empty = options.empty ?? false;
+  let goals = clone(fixtures.goals);
+  let settings = clone(fixtures.settings);
+  let tracking = clone(fixtures.tracking);
+  let autostart = false;
+  const calls: string[] = [];
+  const read = async <T>(name: string, value: () => T): Promise<T> => {
+    calls.push(name);
+    if (options.failWith) throw clone(options.failWith);
+    return clone(value());
+  };
+  const find = (id: GoalId): Goal => {
+    const g = goals.find((x) => x.id === id);
+    if (!g) throw { code: 'notFound', message: `there is no goal ${id}` } satisfies IpcError;
+    return g;
+  };
+  const location: DataLocation = { dataDir: '/home/you/.local/share/mast', configDir: '/home/you/.config/mast', db: '/home/you/.local/share/mast/mast.db' };
+
+  return {
+    calls,
+    todayView: () => read('today_view', () => {
+      const t = fixtures.today_view;
+      return empty ? { ...t, report: emptyReport(t.report), mismatch: emptyMismatch(t.mismatch), timeline: [], current: null } : t;
+    }),
+    mismatch: (period) => read('mismatch', () => {
+      const m = fixtures[`mismatch-${period}`];
+      return empty ? emptyMismatch(m) : m;
+    }),
+    report: (from, to) => {
+      if (from > to) return Promise.reject(invalid(`from ${from} is after to ${to}; swap them`));
+      return read('report', () => sliceReport(empty ? emptyReport(fixtures.report) : fixtures.report, from, to));
+    },
+    goals: () => read('goals', () => goals),
+    addGoal: async (goal) => {
+      calls.push('add_goal');
+      const err = validateNewGoal(goal);
+      if (err) throw err;
+      const g = { ...clone(goal), id: Math.max(0, ...goals.map((x) => x.id)) + 1, paused: false } as Goal;
+      goals = [...goals, g];
+      return clone(g);
+    },
+    editGoal: async (id, goal) => {
+      calls.push('edit_goal');
+      const old = find(id);
+      const err = validateNewGoal(goal);
+      if (err) throw err;
+      const g = { ...clone(goal), id, paused: old.paused } as Goal;
+      goals = goals.map((x) => (x.id === id ? g : x));
+      return clone(g);
+    },
+    removeGoal: async (id) => {
+      calls.push('remove_goal');
+      find(id);
+      goals = goals.filter((x) => x.id !== id);
+    },
+    setGoalPaused: async (id, paused) => {
+      calls.push('set_goal_paused');
+      const g = { ...find(id), paused };
+      goals = goals.map((x) => (x.id === id ? g : x));
+      return clone(g);
+    },
+    settings: () => read('settings', () => settings),
+    saveSettings: async (s) => {
+      calls.push('save_settings');
+      if (!Number.isInteger(s.day_start_hour) || s.day_start_hour < 0 || s.day_start_hour > 23)
+        throw invalid('day_start_hour is an hour of the day, 0 to 23');
+      if (s.afk_threshold_secs < 10) throw invalid('afk_threshold_secs must be at least 10 seconds');
+      if (s.quiet_hours !== null && !/^\d\d:\d\d-\d\d:\d\d$/.test(s.quiet_hours))
+        throw invalid('quiet_hours is a window of local times like 22:00-08:00');
+      settings = clone(s);
+      return clone(settings);
+    },
+    autostart: () => read('autostart', () => autostart),
+    setAutostart: async (enabled) => {
+      calls.push('set_autostart');
+      autostart = enabled;
+      return enabled;
+    },
+    rate: async () => {
+      calls.push('rate');
+    },
+    tracking: () => read('tracking', () => tracking),
+    pauseTracking: async (req) => {
+      calls.push('pause_tracking');
+      const until = 'minutes' in req ? Date.now() + req.minutes * 60_000 : Date.now() + 12 * 3_600_000;
+      tracking = { ...tracking, mode: 'paused', pausedUntilMs: until };
+      return clone(tracking);
+    },
+    resumeTracking: async () => {
+      calls.push('resume_tracking');
+      tracking = { ...tracking, mode: 'tracking', pausedUntilMs: null };
+      return clone(tracking);
+    },
+    loadDemo: async () => {
+      calls.push('load_demo');
+      empty = false;
+    },
+    dataLocation: () => read('data_location', () => location),
+    previewRule: async (app, title) => {
+      calls.push('preview_rule');
+      const hit = ['instagram', 'youtube', 'reddit', 'tiktok', 'facebook'].find((p) => `${app} ${title}`.toLowerCase().includes(p));
+      return {
+        verdict: { platform: hit ?? null, category: hit ? (hit === 'youtube' ? 'video' : 'social') : null, rule: hit ? `${hit}.title` : null, private: false, browser: null },
+        steps: hit ? [`the title mentions ${hit}`] : ['no rule matched'],
+      };
+    },
+  };
+}

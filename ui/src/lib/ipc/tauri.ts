@@ -1,0 +1,33 @@
+// The only file that calls `invoke`: one line per shell command.
+import { invoke } from '@tauri-apps/api/core';
+import { toIpcError, type Backend } from './backend';
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+export const tauriBackend: Backend = {
+  todayView: () => call('today_view'),
+  mismatch: (period, date) => call('mismatch', { period, date: date ?? null }),
+  report: (from, to) => call('report', { from, to }),
+  goals: () => call('goals'),
+  addGoal: (goal) => call('add_goal', { goal }),
+  editGoal: (id, goal) => call('edit_goal', { id, goal }),
+  removeGoal: (id) => call('remove_goal', { id }),
+  setGoalPaused: (id, paused) => call('set_goal_paused', { id, paused }),
+  settings: () => call('settings'),
+  saveSettings: (settings) => call('save_settings', { settings }),
+  autostart: () => call('autostart'),
+  setAutostart: (enabled) => call('set_autostart', { enabled }),
+  rate: (rating) => call('rate', { rating }),
+  tracking: () => call('tracking'),
+  pauseTracking: (request) => call('pause_tracking', request),
+  resumeTracking: () => call('resume_tracking'),
+  loadDemo: () => call('load_demo'),
+  dataLocation: () => call('data_location'),
+  previewRule: (app, title) => call('preview_rule', { app, title }),
+};

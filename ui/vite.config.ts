@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// Tauri serves ui/dist through its own protocol (frontendDist = ../ui/dist); relative
+// asset paths keep the build usable from any base, and nothing is loaded from the network.
+export default defineConfig({
+  plugins: [svelte()],
+  base: './',
+  clearScreen: false,
+  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // No inline data: URLs for fonts or scripts: the CSP allows 'self' only.
+    assetsInlineLimit: 0,
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});

@@ -1,0 +1,182 @@
+//! The IPC commands the front end calls (through ui/src/lib/ipc/ only). Each takes the
+//! state, calls one core function and maps the error to `{ code, message }`. They are
+//! listed in build.rs and granted one by one in capabilities/default.json.
+
+use crate::pause::{pause_until, PauseFor};
+use crate::state::{now, AppState};
+use mast::analysis::mismatch::{MismatchReport, Period};
+use mast::analysis::Report;
+use mast::classify::WindowRef;
+use mast::goals::{Goal, GoalId, NewGoal};
+use mast::settings::Settings;
+use mast::views::{self, DataLocation, IpcError, RatingInput, TodayView, TrackingState};
+use tauri::State;
+use tauri_plugin_autostart::ManagerExt;
+
+type Reply<T> = Result<T, IpcError>;
+
+fn invalid(message: impl Into<String>) -> IpcError {
+    IpcError { code: "invalid".into(), message: message.into() }
+}
+
+fn date(s: &str) -> Reply<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| invalid(format!("'{s}' is not a date; use YYYY-MM-DD")))
+}
+
+#[tauri::command]
+pub fn today_view(state: State<'_, AppState>) -> Reply<TodayView> {
+    Ok(state.read(|store, d| views::today(store, &d.settings, now()))?)
+}
+
+#[tauri::command]
+pub fn mismatch(state: State<'_, AppState>, period: Period, date: Option<String>) -> Reply<MismatchReport> {
+    let now = now();
+    let day = date.as_deref().map(self::date).transpose()?;
+    Ok(state
+        .read(|store, d| views::mismatch(store, &d.settings, period, day.unwrap_or(now.today(&d.settings)), now))?)
+}
+
+#[tauri::command]
+pub fn report(state: State<'_, AppState>, from: String, to: String) -> Reply<Report> {
+    let (from, to) = (date(&from)?, date(&to)?);
+    if from > to {
+        return Err(invalid(format!("from {from} is after to {to}; swap them")));
+    }
+    Ok(state.read(|store, d| store.report(views::report_params(&d.settings, from, to)))?)
+}
+
+#[tauri::command]
+pub fn goals(state: State<'_, AppState>) -> Reply<Vec<Goal>> {
+    Ok(state.read(|store, _| store.goals())?)
+}
+
+#[tauri::command]
+pub fn add_goal(state: State<'_, AppState>, goal: NewGoal) -> Reply<Goal> {
+    Ok(state.read(|store, d| mast::goal_changes::add(store, &d.rules, &goal, now().ms))?)
+}
+
+#[tauri::command]
+pub fn edit_goal(state: State<'_, AppState>, id: GoalId, goal: NewGoal) -> Reply<Goal> {
+    Ok(state.read(|store, d| mast::goal_changes::edit(store, &d.rules, id, &goal, now().ms))?)
+}
+
+#[tauri::command]
+pub fn remove_goal(state: State<'_, AppState>, id: GoalId) -> Reply<()> {
+    state.read(|store, _| mast::goal_changes::remove(store, id))?;
+    Ok(())
+}
+
+#[tauri::command]
+pub fn set_goal_paused(state: State<'_, AppState>, id: GoalId, paused: bool) -> Reply<Goal> {
+    Ok(state.read(|store, d| mast::goal_changes::set_paused(store, &d.rules, id, paused, now().ms))?)
+}
+
+#[tauri::command]
+pub fn settings(state: State<'_, AppState>) -> Reply<Settings> {
+    Ok(state.data().settings.clone())
+}
+
+/// Validates and writes the settings (only what differs from the defaults), then hands them
+/// to the reader and, unless the demo is shown, to the tracker.
+#[tauri::command]
+pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Reply<Settings> {
+    let (rules, demo) = {
+        let mut d = state.data();
+        mast::settings_file::save(&d.paths.config_file(), &settings)?;
+        d.set_settings(settings.clone())?;
+        (d.rules.clone(), d.demo)
+    };
+    if !demo {
+        state.tracking.reconfigure(settings.clone(), rules);
+    }
+    Ok(settings)
+}
+
+#[tauri::command]
+pub fn autostart(app: tauri::AppHandle) -> Reply<bool> {
+    app.autolaunch().is_enabled().map_err(|e| IpcError { code: "autostart".into(), message: e.to_string() })
+}
+
+#[tauri::command]
+pub fn set_autostart(app: tauri::AppHandle, enabled: bool) -> Reply<bool> {
+    let launcher = app.autolaunch();
+    let done = if enabled { launcher.enable() } else { launcher.disable() };
+    done.and_then(|()| launcher.is_enabled()).map_err(|e| IpcError { code: "autostart".into(), message: e.to_string() })
+}
+
+#[tauri::command]
+pub fn rate(state: State<'_, AppState>, rating: RatingInput) -> Reply<()> {
+    state.read(|store, d| views::rate(store, &d.settings, &rating, now()))?;
+    Ok(())
+}
+
+#[tauri::command]
+pub fn tracking(state: State<'_, AppState>) -> Reply<TrackingState> {
+    Ok(crate::tracking_state(&state))
+}
+
+#[tauri::command]
+pub fn pause_tracking(
+    state: State<'_, AppState>,
+    minutes: Option<u32>,
+    until_tomorrow: Option<bool>,
+) -> Reply<TrackingState> {
+    let how = PauseFor::from_request(minutes, until_tomorrow).map_err(invalid)?;
+    let now = now();
+    let until = pause_until(now.ms, now.utc_offset_min, state.data().settings.day_start_hour, how);
+    state.tracking.pause(until);
+    Ok(crate::tracking_state(&state))
+}
+
+#[tauri::command]
+pub fn resume_tracking(state: State<'_, AppState>) -> Reply<TrackingState> {
+    state.tracking.resume();
+    Ok(crate::tracking_state(&state))
+}
+
+/// Shows the demo for the rest of this run, if the user's own store is still empty. The
+/// demo goes into its own data dir; the user's database is never written.
+#[tauri::command]
+pub fn load_demo(state: State<'_, AppState>) -> Reply<()> {
+    if state.data().demo {
+        return Ok(());
+    }
+    let empty = state.read(|store, _| Ok(store.span_count()? == 0 && store.goals()?.is_empty()))?;
+    if !empty {
+        return Err(invalid("your own data is shown; the demo loads only while Mast has recorded nothing"));
+    }
+    let mut d = state.data();
+    let demo = d.paths.demo();
+    let now = now();
+    mast::demo_data::write_if_empty(&demo, &d.classifier(), d.settings.day_start_hour, 28, now.ms, now.utc_offset_min)?;
+    d.switch_to(demo, true);
+    Ok(())
+}
+
+#[tauri::command]
+pub fn data_location(state: State<'_, AppState>) -> Reply<DataLocation> {
+    let d = state.data();
+    let text = |p: &std::path::Path| p.display().to_string();
+    Ok(DataLocation {
+        data_dir: text(&d.paths.data_dir),
+        config_dir: text(&d.paths.config_dir),
+        db: text(&d.paths.db()),
+    })
+}
+
+/// `preview_rule`'s answer, in the shape ui/src/lib/ipc/types.ts `RuleExplanation` expects.
+/// It lives here, without a generated twin, until the core exports one for
+/// `classify::Explanation`.
+#[derive(serde::Serialize)]
+pub struct RulePreview {
+    platform: Option<String>,
+    explanation: Vec<String>,
+}
+
+/// What the classification rules make of a window (`mast rules test`).
+#[tauri::command]
+pub fn preview_rule(state: State<'_, AppState>, app: String, title: String) -> Reply<RulePreview> {
+    let e = state.data().rules.explain(WindowRef { app: &app, exe: None, title: &title, url: None });
+    Ok(RulePreview { platform: e.verdict.platform, explanation: e.steps })
+}

@@ -1,0 +1,181 @@
+//! Mast's desktop app: a thin Tauri shell over the core library. It wires the plugins
+//! (single instance first, autostart), the tray, the main window and the IPC commands; the
+//! domain lives in `mast`. It opens no sockets: the front end (ui/dist) is embedded and
+//! served by Tauri's own protocol.
+//!
+//! `--demo` shows the demo data dir (and never tracks it); `--hidden` starts in the tray
+//! only (autostart at login uses it). MAST_DATA_DIR / MAST_CONFIG_DIR sandbox everything.
+
+mod commands;
+mod pause;
+mod state;
+mod tracking;
+mod tray;
+
+use mast::paths::Paths;
+use mast::views::TrackingState;
+use state::AppState;
+use std::process::ExitCode;
+use std::time::Duration;
+use tauri::{AppHandle, Manager, RunEvent, WebviewWindowBuilder};
+
+const MAIN: &str = "main";
+/// How often the app's timer looks at the pause and the tray; another tracker's lock is
+/// retried every [`RETRY_EXTERNAL_TICKS`] ticks and the tray header every [`TRAY_TICKS`].
+const TICK: Duration = Duration::from_secs(5);
+const RETRY_EXTERNAL_TICKS: u64 = 12;
+const TRAY_TICKS: u64 = 12;
+
+fn main() -> ExitCode {
+    init_logging();
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mast-desktop: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let demo = args.iter().any(|a| a == "--demo");
+    let hidden = args.iter().any(|a| a == "--hidden");
+    let mut paths = Paths::from_env()?;
+    if demo {
+        paths = paths.demo();
+    }
+    let state = AppState::load(paths, demo)?;
+
+    let app = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_main_window(app)))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::today_view,
+            commands::mismatch,
+            commands::report,
+            commands::goals,
+            commands::add_goal,
+            commands::edit_goal,
+            commands::remove_goal,
+            commands::set_goal_paused,
+            commands::settings,
+            commands::save_settings,
+            commands::autostart,
+            commands::set_autostart,
+            commands::rate,
+            commands::tracking,
+            commands::pause_tracking,
+            commands::resume_tracking,
+            commands::load_demo,
+            commands::data_location,
+            commands::preview_rule,
+        ])
+        .setup(move |app| {
+            let handle = app.handle();
+            handle.state::<AppState>().tracking.start();
+            if let Err(e) = tray::build(handle) {
+                // Without a tray the window is the only way in; keep the app usable.
+                tracing::error!("cannot create the tray icon: {e}");
+            }
+            if !hidden {
+                show_main_window(handle);
+            }
+            start_timer(handle.clone());
+            quit_on_signals(handle.clone());
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
+
+    app.run(|app, event| match event {
+        // The last window closed: Mast stays in the tray. Only Quit (an explicit exit
+        // code) ends the app.
+        RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
+        RunEvent::WindowEvent { label, event: tauri::WindowEvent::Destroyed, .. } => {
+            tracing::info!(window = label, "window closed; Mast stays in the tray")
+        }
+        // Stop the tracker and wait for its last write before the process ends.
+        RunEvent::Exit => app.state::<AppState>().tracking.shutdown(),
+        _ => {}
+    });
+    Ok(())
+}
+
+/// Focuses the main window, or creates it again if it was closed (closing destroys it, so
+/// its webview's memory is freed while Mast sits in the tray).
+pub fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+        return;
+    }
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == MAIN) else {
+        tracing::error!("tauri.conf.json has no window labelled '{MAIN}'");
+        return;
+    };
+    if let Err(e) = WebviewWindowBuilder::from_config(app, config).and_then(|b| b.build()) {
+        tracing::error!("cannot open the window: {e}");
+    }
+}
+
+/// The tracking state as the UI sees it: the tracker's, plus a word when the demo is shown.
+pub fn tracking_state(state: &AppState) -> TrackingState {
+    let mut s = state.tracking.state();
+    let d = state.data();
+    if d.demo && s.message.is_none() {
+        s.message =
+            Some(format!("Demo data is shown (from {}); your own data is untouched", d.paths.data_dir.display()));
+    } else if d.demo {
+        s.message = s.message.map(|m| format!("Demo data is shown; your own data is untouched. {m}"));
+    }
+    s
+}
+
+/// Ends pauses, retries another tracker's lock and refreshes the tray.
+fn start_timer(app: AppHandle) {
+    let spawned = std::thread::Builder::new().name("timer".into()).spawn(move || {
+        for tick in 1u64.. {
+            std::thread::sleep(TICK);
+            let now = chrono::Utc::now().timestamp_millis();
+            app.state::<AppState>().tracking.tick(now, tick % RETRY_EXTERNAL_TICKS == 0);
+            if tick % TRAY_TICKS == 0 {
+                tray::refresh(&app);
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the app's timer: {e}; pauses end only with Resume");
+    }
+}
+
+/// SIGTERM, SIGINT or SIGHUP quit like the tray's Quit: the tracker saves before exit.
+fn quit_on_signals(app: AppHandle) {
+    let stop = match mast::track::stop_on_signals() {
+        Ok(stop) => stop,
+        Err(e) => {
+            tracing::error!("{e}; a signal ends Mast without saving the last seconds");
+            return;
+        }
+    };
+    let spawned = std::thread::Builder::new().name("quit-on-signal".into()).spawn(move || {
+        if stop.recv().is_ok() {
+            app.exit(0);
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!("cannot watch for signals: {e}");
+    }
+}
+
+/// Logs go to stderr; `MAST_LOG` (tracing's filter syntax) overrides the level.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("MAST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}

@@ -7,5 +7,5 @@ import { applyTheme, storedTheme } from './lib/ui/theme';
 applyTheme(storedTheme());
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-const backend = await selectBackend();
-export default mount(App, { target, props: { backend } });
+// No top-level await: the app's WebKitGTK must run this module as plain as possible.
+void selectBackend().then((backend) => mount(App, { target, props: { backend } }));

@@ -6,6 +6,7 @@ export type { Backend } from './backend';
 export { toIpcError, isIpcError } from './backend';
 export type * from './types';
 import type { Backend } from './backend';
+import { tauriBackend } from './tauri';
 
 export async function selectBackend(search: string = location.search): Promise<Backend> {
   const inTauri = typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
@@ -18,5 +19,5 @@ export async function selectBackend(search: string = location.search): Promise<B
     if (mock === 'error') return fixtureBackend({ failWith: { code: 'store', message: 'The database is locked by another program; close it and try again.' } });
     return fixtureBackend({});
   }
-  return (await import('./tauri')).tauriBackend;
+  return tauriBackend;
 }

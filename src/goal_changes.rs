@@ -1,7 +1,7 @@
 //! Changing the user's goals with the same checks on every surface: a new or edited goal is
 //! validated against the rules and the other active goals, a family's goal changes only in
-//! the family folder, and a paused goal is re-validated before it comes back. The desktop
-//! app calls these; the checks mirror `mast goals` (src/cli/goals.rs).
+//! the family folder, and a paused goal is re-validated before it comes back. `mast goals`
+//! and the desktop app both call these.
 
 use crate::classify::Rules;
 use crate::goals::{validate, Goal, GoalId, GoalSource, NewGoal};

@@ -8,9 +8,9 @@
 use super::{now_ms, print_json, Env};
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand};
+use mast::goal_changes;
 use mast::goals::parse::{parse_count, parse_downtime, parse_duration, parse_target, parse_weekdays};
-use mast::goals::{validate, Goal, GoalId, GoalKind, GoalSource, NewGoal, Weekdays};
-use mast::store::Store;
+use mast::goals::{Goal, GoalId, GoalKind, GoalSource, NewGoal, Weekdays};
 
 #[derive(Args, Debug)]
 pub struct GoalsArgs {
@@ -178,10 +178,8 @@ fn add(env: &Env, target: &str, kind: &KindArgs, weekdays: Option<&str>) -> Resu
     };
     let weekdays = weekdays.map(days).transpose()?.unwrap_or_default();
     let new = NewGoal { target, kind, weekdays, source: GoalSource::Personal };
-    let mut store = env.store()?;
-    validate(&new, &store.goals()?, &env.rules).map_err(|e| anyhow!(e))?;
-    let id = store.add_goal(&new, now_ms())?;
-    println!("Added goal {id}: {}", store.require_goal(id)?);
+    let goal = goal_changes::add(&mut env.store()?, &env.rules, &new, now_ms())?;
+    println!("Added goal {}: {goal}", goal.id);
     Ok(())
 }
 
@@ -244,7 +242,6 @@ pub fn render(goals: &[Goal]) -> String {
 fn edit(env: &Env, id: GoalId, target: Option<&str>, kind: &KindArgs, weekdays: Option<&str>) -> Result<()> {
     let mut store = env.store()?;
     let goal = store.require_goal(id)?;
-    family_guard(&goal)?;
     let new_kind = kind.kind()?;
     if target.is_none() && new_kind.is_none() && kind.planned.is_none() && weekdays.is_none() {
         bail!("nothing to change; give the new value ({KINDS}), --days or --target");
@@ -268,20 +265,13 @@ fn edit(env: &Env, id: GoalId, target: Option<&str>, kind: &KindArgs, weekdays: 
     if let Some(d) = weekdays {
         new.weekdays = days(d)?;
     }
-    // A paused goal clashes with nothing until it is resumed, when it is checked again.
-    let others: Vec<Goal> =
-        if goal.paused { Vec::new() } else { store.goals()?.into_iter().filter(|g| g.id != id).collect() };
-    validate(&new, &others, &env.rules).map_err(|e| anyhow!(e))?;
-    store.update_goal(id, &new, now_ms())?;
-    println!("Goal {id} is now: {}", store.require_goal(id)?);
+    let goal = goal_changes::edit(&mut store, &env.rules, id, &new, now_ms())?;
+    println!("Goal {id} is now: {goal}");
     Ok(())
 }
 
 fn remove(env: &Env, id: GoalId) -> Result<()> {
-    let mut store = env.store()?;
-    let goal = store.require_goal(id)?;
-    family_guard(&goal)?;
-    store.remove_goal(id)?;
+    let goal = goal_changes::remove(&mut env.store()?, id)?;
     println!("Removed goal {id}: {goal}");
     Ok(())
 }
@@ -293,34 +283,11 @@ fn pause(env: &Env, id: GoalId, paused: bool) -> Result<()> {
         println!("Goal {id} is already {}: {goal}", if paused { "paused" } else { "active" });
         return Ok(());
     }
-    if !paused {
-        resume_check(&store, &goal, env)?;
-    }
-    store.set_goal_paused(id, paused, now_ms())?;
+    goal_changes::set_paused(&mut store, &env.rules, id, paused, now_ms())?;
     if paused {
         println!("Paused goal {id}: {goal}. `mast goals resume {id}` brings it back.");
     } else {
         println!("Resumed goal {id}: {goal}");
-    }
-    Ok(())
-}
-
-/// A paused goal may have been joined by an active one of the same kind meanwhile.
-fn resume_check(store: &Store, goal: &Goal, env: &Env) -> Result<()> {
-    let others: Vec<Goal> = store.goals()?.into_iter().filter(|g| g.id != goal.id).collect();
-    validate(&goal.to_new(), &others, &env.rules).map_err(|e| anyhow!("goal {} cannot be resumed: {e}", goal.id))
-}
-
-/// Family goals are agreed in the family folder; a local edit would be overwritten by the
-/// next sync, so it is refused here with the way to change them.
-fn family_guard(goal: &Goal) -> Result<()> {
-    if let GoalSource::Family(family) = &goal.source {
-        bail!(
-            "goal {} is shared by the family '{family}' and changes only in the family folder; \
-             `mast goals pause {}` sets it aside for you",
-            goal.id,
-            goal.id
-        );
     }
     Ok(())
 }

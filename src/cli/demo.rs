@@ -24,24 +24,21 @@ pub fn run(env: &Env, days: u32, force: bool, heavy_year: bool) -> Result<()> {
     let now = now_ms();
     let offset = mast::localday::offset_at(now);
     let today = mast::localday::local_day(now, offset, env.settings.day_start_hour);
-    let mut store = Store::open(&db)?;
     let classifier = env.classifier();
-    store.sync_classification(&classifier)?;
-    let (n, days) = if heavy_year {
-        (store.insert_observed(mast::demo::heavy_year(today, offset), &classifier)?, 365)
+    let n = if heavy_year {
+        let mut store = Store::open(&db)?;
+        store.sync_classification(&classifier)?;
+        let n = store.insert_observed(mast::demo::heavy_year(today, offset), &classifier)?;
+        for g in mast::demo::goals() {
+            store.add_goal(&g, now)?;
+        }
+        n
     } else {
-        // Today's demo usage ends now: a report never shows time from the future.
-        let spans =
-            mast::demo::realistic(days, today, offset, 0x6d61_7374).take_while(|s| s.start_ms < now).map(|mut s| {
-                s.end_ms = s.end_ms.min(now);
-                s
-            });
-        (store.insert_observed(spans, &classifier)?, days)
+        // The store is new (or was just removed), so this always writes.
+        mast::demo_data::write_if_empty(&paths, &classifier, env.settings.day_start_hour, days, now, offset)?
     };
+    let days = if heavy_year { 365 } else { days };
     let goals = mast::demo::goals();
-    for g in &goals {
-        store.add_goal(g, now)?;
-    }
     println!(
         "Wrote {n} spans over {days} days of demo usage and {} goals to {}.",
         goals.len(),

@@ -1,3 +1,5 @@
+// First: makes navigator.language usable before any module (uPlot) formats numbers with it.
+import './lib/locale/locale';
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';

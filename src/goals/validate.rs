@@ -41,7 +41,7 @@ fn target(target: &GoalTarget, rules: &Rules) -> Result<(), String> {
         .map(|p| p.id.as_str())
         .collect();
     let hint = match close.as_slice() {
-        [] => String::new(),
+        [] => ".".to_string(),
         [one] => format!("; did you mean {one}?"),
         many => format!("; did you mean one of {}?", many.join(", ")),
     };

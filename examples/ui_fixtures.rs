@@ -52,7 +52,13 @@ fn main() -> Result<()> {
         };
         store.add_rating(&rating, now.ms)?;
     }
-    let settings = Settings { region: "us-canada".into(), ..Settings::default() };
+    // Settings a person has changed a little, so the Settings view shows every kind of field.
+    let settings = Settings {
+        region: "us-canada".into(),
+        exclude_apps: vec!["keepassxc".into()],
+        quiet_hours: Some("22:00-08:00".into()),
+        ..Settings::default()
+    };
 
     write(out, "today_view", &views::today(&store, &settings, now)?)?;
     for (name, period) in [("day", Period::Day), ("week", Period::Week), ("month", Period::Month)] {
@@ -62,6 +68,9 @@ fn main() -> Result<()> {
     write(out, "report", &store.report(views::report_params(&settings, from, today))?)?;
     write(out, "goals", &store.goals()?)?;
     write(out, "settings", &settings)?;
+    // What the app reports while its tracker runs.
+    let tracking = views::TrackingState { mode: views::TrackingMode::Tracking, paused_until_ms: None, message: None };
+    write(out, "tracking", &tracking)?;
     println!("wrote the UI fixtures to {}", out.display());
     Ok(())
 }

@@ -1,23 +1,44 @@
 #!/usr/bin/env bash
-# The front end's TypeScript types are generated from the Rust IPC types (ts-rs) and
-# committed in ui/src/lib/ipc/bindings. This regenerates them into a temporary dir and fails
-# when the committed ones have drifted. `scripts/check-bindings.sh --write` updates them.
+# Files the front end takes from the Rust side, committed and checked for drift:
+# - ui/src/lib/ipc/bindings: the TypeScript types of the IPC, generated from the Rust types
+#   (ts-rs);
+# - ui/tests/fixtures/*.json: what the app's commands return on a fixed demo (four weeks of
+#   realistic usage, the demo goals, one rating), written by `examples/ui_fixtures.rs`; the
+#   browser tests feed them to the UI, so the UI is tested on what the core really returns.
+# This regenerates both into a temporary dir and fails when the committed ones differ.
+# `scripts/check-bindings.sh --write` updates them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-committed=ui/src/lib/ipc/bindings
+bindings=ui/src/lib/ipc/bindings
+fixtures=ui/tests/fixtures
+
+generate() { # bindings_dir fixtures_dir
+  TS_RS_EXPORT_DIR="$1" cargo test --locked -q --features ts --lib export_bindings >/dev/null
+  cargo run --locked -q --example ui_fixtures -- "$2" >/dev/null
+}
+
 if [[ ${1:-} == --write ]]; then
-  rm -rf "$committed"
-  TS_RS_EXPORT_DIR="$PWD/$committed" cargo test --locked -q --features ts --lib export_bindings >/dev/null
-  echo "wrote $(ls "$committed" | wc -l) bindings to $committed"
+  rm -rf "$bindings"
+  generate "$PWD/$bindings" "$fixtures"
+  echo "wrote $(ls "$bindings" | wc -l) bindings to $bindings and $(ls "$fixtures"/*.json | wc -l) fixtures to $fixtures"
   exit 0
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-TS_RS_EXPORT_DIR="$tmp" cargo test --locked -q --features ts --lib export_bindings >/dev/null
-if ! diff -r "$committed" "$tmp" >"$tmp.diff" 2>&1; then
-  cat "$tmp.diff"; rm -f "$tmp.diff"
-  echo "The TypeScript bindings in $committed are out of date: run scripts/check-bindings.sh --write and commit them." >&2
+generate "$tmp/bindings" "$tmp/fixtures"
+drift=0
+if ! diff -r "$bindings" "$tmp/bindings" >"$tmp/bindings.diff" 2>&1; then
+  head -n 60 "$tmp/bindings.diff"
+  echo "The TypeScript bindings in $bindings are out of date." >&2
+  drift=1
+fi
+if ! diff -r -x README.md "$fixtures" "$tmp/fixtures" >"$tmp/fixtures.diff" 2>&1; then
+  head -n 60 "$tmp/fixtures.diff"
+  echo "The UI fixtures in $fixtures are out of date." >&2
+  drift=1
+fi
+if ((drift)); then
+  echo "Run scripts/check-bindings.sh --write and commit the result." >&2
   exit 1
 fi
-rm -f "$tmp.diff"
-echo "TypeScript bindings: $(ls "$committed" | wc -l) files, up to date"
+echo "TypeScript bindings ($(ls "$bindings" | wc -l) files) and UI fixtures ($(ls "$fixtures"/*.json | wc -l) files): up to date"

@@ -28,6 +28,17 @@ describe('trend', () => {
     expect(t.buckets[1].byCategory).toEqual({ social: 7 * 2700, video: 7 * 900 });
     expect(t.platforms).toEqual(['instagram', 'youtube']);
   });
+  it('starts where recording began, not at the start of the range', () => {
+    const t = trend(report('2026-10-01', '2026-11-28', (date) => (date >= '2026-11-04' ? 3600 : 0)), 'week');
+    expect(t.buckets.map((b) => [b.start, b.days])).toEqual([
+      ['2026-11-02', 5],
+      ['2026-11-09', 7],
+      ['2026-11-16', 7],
+      ['2026-11-23', 6],
+    ]);
+    expect(trend(report('2026-10-01', '2026-10-31', () => 0), 'month').buckets).toEqual([]);
+  });
+
   it('sums into calendar months', () => {
     const t = trend(report('2026-10-30', '2026-11-02', () => 60), 'month');
     expect(t.buckets.map((b) => [b.start, b.days, b.total])).toEqual([['2026-10-01', 2, 120], ['2026-11-01', 2, 120]]);
@@ -36,7 +47,11 @@ describe('trend', () => {
     const t = trend(report('2026-11-16', '2026-11-25', (_d, i) => (i < 7 ? 3600 : 7200)), 'week');
     expect(change(t.buckets, 1, (b) => b.total)).toBeCloseTo(1);
     expect(change(t.buckets, 0, (b) => b.total)).toBeNull();
-    const empty = trend(report('2026-11-16', '2026-11-25', (_d, i) => (i < 7 ? 0 : 60)), 'week');
+    // A week at the computer with no time on tracked apps has nothing to compare with.
+    const idle = report('2026-11-16', '2026-11-25', (_d, i) => (i < 7 ? 0 : 60));
+    for (const d of idle.days.slice(0, 7)) d.activeSeconds = 3600;
+    const empty = trend(idle, 'week');
+    expect(empty.buckets[0].total).toBe(0);
     expect(change(empty.buckets, 1, (b) => b.total)).toBeNull();
   });
   it('asks for whole weeks or months ending today', () => {

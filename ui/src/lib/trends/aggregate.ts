@@ -27,9 +27,12 @@ export function bucketStart(grain: Grain, date: string): string {
   return grain === 'week' ? mondayOf(date) : `${monthOf(date)}-01`;
 }
 
+/** Days before the first one with anything recorded (Mast was not running yet) are left out,
+ * so a trend of the last twelve weeks on four weeks of data starts where the data does. */
 export function trend(report: Report, grain: Grain): Trend {
   const buckets = new Map<string, Bucket>();
-  for (const d of report.days) {
+  const first = report.days.findIndex((d) => d.activeSeconds > 0);
+  for (const d of first < 0 ? [] : report.days.slice(first)) {
     const start = bucketStart(grain, d.date);
     let b = buckets.get(start);
     if (!b) buckets.set(start, (b = { start, days: 0, total: 0, byPlatform: {}, byCategory: {} }));

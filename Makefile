@@ -6,26 +6,41 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/mast-target
 CARGO ?= cargo
 
-.PHONY: run test deps build bench measure clean
+.PHONY: run test deps build bench measure clean screenshots
 
 deps:
 	@scripts/deps.sh
 
 build: deps
-	$(CARGO) build --release --locked
+	scripts/ui-test.sh --build-only
+	$(CARGO) build --release --locked -p mast -p mast-desktop
 
-## Build and start tracking (the desktop app replaces this when it lands).
+## Build everything and start the desktop app (it tracks in the background and lives in
+## the tray; `mast` on the command line reads the same data).
 run: build
-	@echo "Mast is tracking; stop with Ctrl-C. See what it records with: $(CARGO_TARGET_DIR)/release/mast status"
-	$(CARGO_TARGET_DIR)/release/mast track
+	@if [[ -z $${DISPLAY:-}$${WAYLAND_DISPLAY:-} ]]; then \
+	    echo "No display: the desktop app needs one. Track from a terminal with $(CARGO_TARGET_DIR)/release/mast track"; \
+	    exit 1; \
+	fi
+	@echo "Starting Mast; it stays in the tray when its window closes (Quit from the tray menu)."
+	$(CARGO_TARGET_DIR)/release/mast-desktop
 
-## Every test: unit, CLI integration, real X11 tracking, crash safety, notifications over D-Bus.
+## Every test: unit, CLI integration, real X11 tracking, crash safety, notifications over
+## D-Bus, the UI in chromium, and the desktop app end to end through WebDriver.
 test: deps
 	$(CARGO) test --locked --all-targets --no-run -q
 	scripts/check-bindings.sh
 	$(CARGO) test --locked --doc -q
 	$(CARGO) test --locked --lib --bins --tests
 	scripts/ui-test.sh
+	$(CARGO) build --locked -p mast -p mast-desktop
+	MAST_E2E_NO_BUILD=1 scripts/app-e2e.sh
+
+## The README's screenshots, from the last end-to-end run of the app (make test).
+screenshots:
+	@test -f ui/test-results/app-screenshots/today.png || { echo "Run make test first."; exit 1; }
+	mkdir -p docs/screenshots
+	cp ui/test-results/app-screenshots/*.png docs/screenshots/
 
 ## Benchmarks (criterion) and whole-process figures against DESIGN.md's budgets.
 bench: deps

@@ -4,6 +4,7 @@
 # browser tests (playwright-core driving Debian's chromium headless against ui/dist with
 # the fixture-mocked backend). Quiet on success; prints the failing step's output and
 # exits non-zero on failure. Screenshots land in ui/test-results/screenshots/.
+# `scripts/ui-test.sh --build-only` installs and builds ui/dist, nothing else (make run).
 set -euo pipefail
 export NO_COLOR=1
 cd "$(dirname "$0")/../ui"
@@ -35,6 +36,12 @@ want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   step "npm ci" npm ci --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
+fi
+
+if [ "${1:-}" = --build-only ]; then
+  step "build" npm run --silent build
+  echo "ui: built ui/dist"
+  exit 0
 fi
 
 step "type check (svelte-check)" npm run --silent check

@@ -3,7 +3,8 @@
 //! domain lives in `mast`. It opens no sockets: the front end (ui/dist) is embedded and
 //! served by Tauri's own protocol.
 //!
-//! `--demo` shows the demo data dir (and never tracks it); `--hidden` starts in the tray
+//! `--demo` shows the demo data dir, filling it with four weeks of demo use when it is empty
+//! (and never tracks it); `--hidden` starts in the tray
 //! only (autostart at login uses it). MAST_DATA_DIR / MAST_CONFIG_DIR sandbox everything.
 
 mod commands;
@@ -46,6 +47,20 @@ fn run() -> anyhow::Result<()> {
         paths = paths.demo();
     }
     let state = AppState::load(paths, demo)?;
+    if demo {
+        // The demo dir is filled on first use (as `mast demo` and the first run's button do),
+        // so `mast-desktop --demo` always has something to show.
+        let d = state.data();
+        let now = state::now();
+        mast::demo_data::write_if_empty(
+            &d.paths,
+            &d.classifier(),
+            d.settings.day_start_hour,
+            28,
+            now.ms,
+            now.utc_offset_min,
+        )?;
+    }
 
     let app = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.

@@ -1,0 +1,331 @@
+"""The desktop app end to end, run by scripts/app-e2e.sh (which starts Xvfb, a private
+D-Bus, tauri-driver with WebKitWebDriver, and writes the demo data).
+
+Two sessions of the real mast-desktop:
+- `--demo`: the UI as a person uses it, through WebDriver clicks and keys. Today shows the
+  demo's numbers (compared with `mast report`); a goal typed into the Goals form is first
+  refused with the core's message, then saved, and `mast goals list --json` finds it in
+  SQLite; the Mismatch view shows its objective and the week's captured time (compared
+  with `mast mismatch --json`). Screenshots of every view go to $MAST_E2E_SHOTS.
+- no args, on an empty data dir: the app tracks, pauses and resumes, saves settings,
+  toggles autostart, adds a goal, loads the demo beside the user's store.
+"""
+import base64, http.client, json, os, subprocess, sys, time, urllib.request
+
+base = f"http://127.0.0.1:{os.environ['PORT']}"
+app_path = os.environ["APP_PATH"]
+
+def call(method, path, body=None, timeout=60):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    for attempt in range(3):
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return json.loads(r.read() or b"null")
+        except (http.client.RemoteDisconnected, ConnectionResetError) as e:
+            # tauri-driver now and then forwards a request on a connection WebKitWebDriver
+            # has just closed ("client error (SendRequest)"); the request never reached the
+            # app, so sending it again is safe.
+            print(f"app-e2e: {method} {path}: {e!r}; retrying", file=sys.stderr)
+            time.sleep(0.2)
+    raise RuntimeError(f"{method} {path}: tauri-driver keeps dropping the connection")
+
+def descendants(pid):
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True).stdout
+    pairs = [tuple(map(int, l.split())) for l in out.strip().splitlines()]
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for c, pp in pairs:
+            if pp == p:
+                found.append(c)
+                todo.append(c)
+    return found
+
+def fail(message):
+    sys.exit(f"app-e2e: {message}")
+
+for _ in range(100):
+    try:
+        call("GET", "/status", timeout=2)
+        break
+    except Exception:
+        time.sleep(0.1)
+else:
+    fail("tauri-driver did not come up")
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+SHOTS = os.environ.get("MAST_E2E_SHOTS", "")
+
+
+class Driver:
+    """One WebDriver session of the app: scripts, IPC calls and a person's clicks and keys."""
+
+    def __init__(self, sid, launched):
+        self.sid, self.launched = sid, launched
+
+    def _url(self, path):
+        return f"/session/{self.sid}{path}"
+
+    def title(self):
+        return call("GET", self._url("/title"))["value"]
+
+    def run_js(self, script, args=()):
+        return call("POST", self._url("/execute/sync"), {"script": script, "args": list(args)})["value"]
+
+    def invoke_js(self, body):
+        js = "const done = arguments[arguments.length - 1];" + body
+        return call("POST", self._url("/execute/async"), {"script": js, "args": []})["value"]
+
+    def invoke(self, cmd, args=None):
+        js = ("const done = arguments[arguments.length - 1];"
+              "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])"
+              ".then(v => done({ok: v === undefined ? null : v}), e => done({err: e}))")
+        return call("POST", self._url("/execute/async"), {"script": js, "args": [cmd, args or {}]})["value"]
+
+    def find(self, css, timeout=15):
+        """The first element matching `css`, waiting for it to appear."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = call("POST", self._url("/elements"), {"using": "css selector", "value": css})["value"]
+            if found:
+                return found[0][ELEMENT]
+            if time.monotonic() > deadline:
+                fail(f"no element {css!r} within {timeout} s; the page says:\n{self.text('body')[:1500]}")
+            time.sleep(0.05)
+
+    def gone(self, css, timeout=15):
+        deadline = time.monotonic() + timeout
+        while call("POST", self._url("/elements"), {"using": "css selector", "value": css})["value"]:
+            if time.monotonic() > deadline:
+                fail(f"{css!r} is still there after {timeout} s")
+            time.sleep(0.05)
+
+    def click(self, css):
+        call("POST", self._url(f"/element/{self.find(css)}/click"), {})
+
+    def type(self, css, text):
+        el = self.find(css)
+        call("POST", self._url(f"/element/{el}/clear"), {})
+        call("POST", self._url(f"/element/{el}/value"), {"text": text})
+
+    def text(self, css):
+        return call("GET", self._url(f"/element/{self.find(css)}/text"))["value"]
+
+    def wait_text(self, css, want, timeout=15):
+        """Waits until the element's text contains `want`; returns the text."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.text(css)
+            if want in got:
+                return got
+            if time.monotonic() > deadline:
+                fail(f"{css!r} shows {got!r}, not {want!r}")
+            time.sleep(0.1)
+
+    def view(self, name):
+        """Opens a view from the navigation, as a click, and waits until it has loaded."""
+        self.click(f'[data-testid="nav-{name}"]')
+        self.find(f'main[data-view="{name}"]')
+        self.gone('[data-testid="loading-state"]')
+
+    def shot(self, name):
+        if not SHOTS:
+            return
+        os.makedirs(SHOTS, exist_ok=True)
+        png = base64.b64decode(call("GET", self._url("/screenshot"))["value"])
+        with open(os.path.join(SHOTS, f"{name}.png"), "wb") as f:
+            f.write(png)
+
+
+def session(args, checks):
+    """Starts the app with `args` through WebDriver, runs `checks(driver)`, ends it by pid."""
+    caps = {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app_path, "args": args}}}}
+    launched = time.monotonic()
+    sid = call("POST", "/session", caps, timeout=120)["value"]["sessionId"]
+    try:
+        checks(Driver(sid, launched))
+    finally:
+        # Mast stays in the tray when its window closes, so end the app by pid after the session.
+        apps = [p for p in descendants(int(os.environ["DRIVER_PID"]))
+                if os.path.realpath(f"/proc/{p}/exe") == app_path]
+        try:
+            call("DELETE", f"/session/{sid}", timeout=20)
+        except Exception as e:
+            print(f"app-e2e: deleting the session: {e}", file=sys.stderr)
+        for p in apps:
+            try:
+                os.kill(p, 15)  # SIGTERM: the app stops its tracker, which saves, and exits
+            except ProcessLookupError:
+                pass
+        for p in apps:
+            for _ in range(100):
+                if not os.path.exists(f"/proc/{p}") or open(f"/proc/{p}/stat").read().split()[2] == "Z":
+                    break
+                time.sleep(0.1)
+            else:
+                print(f"app-e2e: the app (pid {p}) did not quit on SIGTERM", file=sys.stderr)
+
+def ok(reply, what):
+    if "ok" not in reply:
+        fail(f"{what} failed: {reply}")
+    return reply["ok"]
+
+def duration(seconds):
+    """The UI's duration format (ui/src/lib/format/format.ts): "1 h 05 min", "45 min", "40 s"."""
+    s = max(0.0, seconds)
+    if 0 < s < 59.5:
+        return f"{round(s)} s"
+    minutes = int(s / 60 + 0.5)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+def mast(*args):
+    """Runs the CLI on the same data as the app; returns its parsed JSON output."""
+    done = subprocess.run([os.environ["MAST_BIN"], *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        fail(f"mast {' '.join(args)} failed: {done.stderr}")
+    return json.loads(done.stdout)
+
+def on_demo(d):
+    # The first painted view: Today with its figures (the loading state gone).
+    d.find('main[data-view="today"]', timeout=30)
+    d.find('[data-testid="today-total"]', timeout=30)
+    painted = time.monotonic() - d.launched
+    print(f"app-e2e: launch to Today painted {painted * 1000:.0f} ms (WebDriver session included)")
+    if d.title() != "Mast":
+        fail(f"the window title is {d.title()!r}, not 'Mast'")
+
+    # Today shows the demo's numbers: the same total as `mast report` for today.
+    report = mast("--demo", "report", "--json")
+    total = d.text('[data-testid="today-total"]')
+    if total != duration(report["total"]["targetSeconds"]):
+        fail(f"Today shows {total!r} on tracked apps, mast report {duration(report['total']['targetSeconds'])!r}")
+    busiest = max(report["days"][-1]["targets"], key=lambda t: t["seconds"])
+    d.wait_text('main[data-view="today"]', duration(busiest["seconds"]))
+    d.shot("today")
+
+    # Goals: a person adds a daily limit for X. An unknown platform is refused with the
+    # core's message first; nothing is stored.
+    before = mast("--demo", "goals", "list", "--json")
+    d.view("goals")
+    d.click('[data-testid="goal-new"]')
+    d.type('[data-testid="goal-platform"]', "notaplatform")
+    d.click('[data-testid="goal-kind"] option[value="dailyLimit"]')
+    d.type('[data-testid="goal-limit"]', "20 min")
+    d.click('[data-testid="goal-save"]')
+    refused = d.wait_text('[data-testid="goal-error"]', "notaplatform")
+    if mast("--demo", "goals", "list", "--json") != before:
+        fail("a refused goal changed the store")
+    d.type('[data-testid="goal-platform"]', "x")
+    d.click('[data-testid="goal-save"]')
+    d.gone('[data-testid="goal-form"]')
+    after = mast("--demo", "goals", "list", "--json")
+    added = [g for g in after if g not in before]
+    want = {"target": {"kind": "platform", "id": "x"}, "kind": "dailyLimit", "limitSecs": 1200}
+    if len(added) != 1 or any(added[0].get(k) != v for k, v in want.items()):
+        fail(f"the goal typed into the app is not in SQLite as {want}: mast goals list gives {added}")
+    goal_id = added[0]["id"]
+    d.find(f'[data-testid="goal-{goal_id}"]')
+    d.shot("goals")
+    print(f"app-e2e: UI goal refused first ({refused!r}), then stored as goal {goal_id}")
+
+    # Mismatch: the new goal's objective beside what X got, the week's captured time as the
+    # CLI computes it.
+    d.view("mismatch")
+    week = mast("--demo", "mismatch", "--week", "--json")
+    x = next(t for t in week["targets"] if t["target"] == {"kind": "platform", "id": "x"})
+    shown = next(g for g in x["goals"] if g["goal"]["id"] == goal_id)
+    objective = shown["objective"]
+    row = d.wait_text('[data-testid="target-x"] [data-testid="objective-table"]', objective)
+    if shown["measured"] not in row:
+        fail(f"the Mismatch view does not show what X got ({shown['measured']!r}): {row!r}")
+    captured = d.text('[data-testid="captured"]')
+    if captured != duration(week["capturedSeconds"]):
+        fail(f"the Mismatch view shows {captured!r} captured, mast mismatch {duration(week['capturedSeconds'])!r}")
+    d.shot("mismatch")
+    print(f"app-e2e: Mismatch shows {objective!r} for X and {captured} captured this week")
+
+    for name in ("trends", "settings"):
+        d.view(name)
+        d.shot(name)
+
+    # The commands answer through Tauri's access control (capabilities/default.json).
+    today = ok(d.invoke("today_view"), "today_view")
+    tracking = ok(d.invoke("tracking"), "tracking")
+    if tracking["mode"] != "stopped" or "Demo" not in (tracking.get("message") or ""):
+        fail(f"with --demo the app must not track and must say so: {tracking}")
+    bad = d.invoke("add_goal", {"goal": {"target": {"kind": "platform", "id": "instagram"}, "kind": "dailyLimit",
+                                         "limitSecs": 0, "weekdays": 127, "source": "personal"}})
+    if bad.get("err", {}).get("code") != "invalid":
+        fail(f"an invalid goal must come back as {{code: 'invalid'}}: {bad}")
+    print(f"app-e2e: demo: today {today['date']}, {today['report']['total']['targetSeconds'] / 60:.0f} min on "
+          f"targets; invalid goal refused over IPC: {bad['err']['message']}")
+
+def on_own_data(d):
+    # A first run on an empty data dir: the app tracks, pauses and resumes, saves settings,
+    # and loads the demo beside (never into) the user's store.
+    tracking = ok(d.invoke("tracking"), "tracking")
+    if tracking["mode"] != "tracking":
+        fail(f"on its own data the app must track: {tracking}")
+    paused = ok(d.invoke("pause_tracking", {"untilTomorrow": True}), "pause_tracking")
+    if paused["mode"] != "paused" or not paused["pausedUntilMs"]:
+        fail(f"pause until tomorrow: {paused}")
+    if ok(d.invoke("resume_tracking"), "resume_tracking")["mode"] != "tracking":
+        fail("resume did not restart tracking")
+    settings = ok(d.invoke("settings"), "settings")
+    settings["day_start_hour"] = 6
+    ok(d.invoke("save_settings", {"settings": settings}), "save_settings")
+    written = open(os.path.join(os.environ["MAST_CONFIG_DIR"], "config.toml")).read()
+    if written.strip() != "day_start_hour = 6":
+        fail(f"config.toml must hold only what changed, not {written!r}")
+    settings["day_start_hour"] = 30
+    if d.invoke("save_settings", {"settings": settings}).get("err", {}).get("code") != "config":
+        fail("an out-of-range setting must be refused")
+    if ok(d.invoke("set_autostart", {"enabled": True}), "set_autostart") is not True:
+        fail("autostart did not turn on")
+    ok(d.invoke("set_autostart", {"enabled": False}), "set_autostart")
+    goal = ok(d.invoke("add_goal", {"goal": {"target": {"kind": "platform", "id": "youtube"}, "kind": "dailyLimit",
+                                           "limitSecs": 1800, "weekdays": 127, "source": "personal"}}), "add_goal")
+    listed = subprocess.run([os.environ["MAST_BIN"], "goals", "list", "--json"], capture_output=True, text=True)
+    if goal["id"] not in [g["id"] for g in json.loads(listed.stdout or "[]")]:
+        fail(f"the goal added in the app is not in the store: {listed.stdout} {listed.stderr}")
+    ok(d.invoke("remove_goal", {"id": goal["id"]}), "remove_goal")
+    ok(d.invoke("load_demo"), "load_demo")
+    location = ok(d.invoke("data_location"), "data_location")
+    if not location["dataDir"].endswith("-demo"):
+        fail(f"after load_demo the app must read the demo dir: {location}")
+    shown = ok(d.invoke("today_view"), "today_view")
+    message = ok(d.invoke("tracking"), "tracking").get("message") or ""
+    if "Demo" not in message:
+        fail(f"the tracking state must say that demo data is shown: {message!r}")
+    preview = ok(d.invoke("preview_rule", {"app": "firefox", "title": "Instagram — Mozilla Firefox"}), "preview_rule")
+    print(f"app-e2e: own data: tracking, pause, resume, settings, autostart, goals ok; demo loaded "
+          f"({shown['report']['total']['targetSeconds'] / 60:.0f} min today); rule preview {preview['platform']}")
+
+def wait_for_no_app():
+    """Waits until no mast-desktop of this build runs: a quitting one still owns the
+    single-instance name, and the next launch would hand over to it and exit."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        alive = []
+        for p in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if os.path.realpath(f"/proc/{p}/exe") == app_path and open(f"/proc/{p}/stat").read().split()[2] != "Z":
+                    alive.append(p)
+            except OSError:
+                pass
+        if not alive:
+            return
+        time.sleep(0.1)
+    fail(f"the app is still running after its session: pids {alive}")
+
+session(["--demo"], on_demo)
+wait_for_no_app()
+# The same environment (tauri-driver's): --demo read $MAST_DATA_DIR-demo, this run the
+# still empty $MAST_DATA_DIR.
+session([], on_own_data)
+if not os.path.exists(os.path.join(os.environ["MAST_DATA_DIR"], "mast.db")):
+    fail("the app tracked nothing into its own data dir")
+print("app-e2e: ok")

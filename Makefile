@@ -45,9 +45,11 @@ screenshots:
 ## Benchmarks (criterion) and whole-process figures against DESIGN.md's budgets.
 bench: deps
 	$(CARGO) bench --locked
-	$(CARGO) build --release --locked
+	scripts/ui-test.sh --build-only
+	$(CARGO) build --release --locked -p mast -p mast-desktop
 	scripts/measure-year.sh $(CARGO_TARGET_DIR)/release/mast
 	scripts/measure-track.sh $(CARGO_TARGET_DIR)/release/mast 60
+	scripts/measure-app.sh $(CARGO_TARGET_DIR)/release/mast-desktop
 
 clean:
 	$(CARGO) clean

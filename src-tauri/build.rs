@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "load_demo",
     "data_location",
     "preview_rule",
+    "view_painted",
 ];
 
 fn main() {

@@ -180,3 +180,17 @@ pub fn preview_rule(state: State<'_, AppState>, app: String, title: String) -> R
     let e = state.data().rules.explain(WindowRef { app: &app, exe: None, title: &title, url: None });
     Ok(RulePreview { platform: e.verdict.platform, explanation: e.steps })
 }
+
+/// The front end has painted its first view with data. The first time, the app logs how
+/// long it took from the start of the process (and the wall-clock time, so a launcher can
+/// measure from before exec); `scripts/measure-app.sh` reads this line.
+#[tauri::command]
+pub fn view_painted() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let since_start = crate::since_start();
+        let epoch_ms =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+        tracing::info!(since_start_ms = since_start, epoch_ms = epoch_ms as u64, "first view painted");
+    });
+}

@@ -27,7 +27,16 @@ const TICK: Duration = Duration::from_secs(5);
 const RETRY_EXTERNAL_TICKS: u64 = 12;
 const TRAY_TICKS: u64 = 12;
 
+/// When the process started, for the start-up time logged once the first view is painted.
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Milliseconds since the process started (for start-up logs).
+pub fn since_start() -> u64 {
+    STARTED.get().map(|t| t.elapsed().as_millis() as u64).unwrap_or(0)
+}
+
 fn main() -> ExitCode {
+    STARTED.get_or_init(std::time::Instant::now);
     init_logging();
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -90,17 +99,25 @@ fn run() -> anyhow::Result<()> {
             commands::load_demo,
             commands::data_location,
             commands::preview_rule,
+            commands::view_painted,
         ])
+        .on_page_load(|_, payload| {
+            tracing::debug!(url = %payload.url(), event = ?payload.event(), ms = since_start(), "page load")
+        })
         .setup(move |app| {
+            tracing::debug!(ms = since_start(), "setting up");
             let handle = app.handle();
+            // The window first: its web process starts while the rest is set up.
+            if !hidden {
+                show_main_window(handle);
+            }
+            tracing::debug!(ms = since_start(), "window built");
             handle.state::<AppState>().tracking.start();
             if let Err(e) = tray::build(handle) {
                 // Without a tray the window is the only way in; keep the app usable.
                 tracing::error!("cannot create the tray icon: {e}");
             }
-            if !hidden {
-                show_main_window(handle);
-            }
+            tracing::debug!(ms = since_start(), "tray built");
             start_timer(handle.clone());
             quit_on_signals(handle.clone());
             Ok(())
@@ -112,7 +129,7 @@ fn run() -> anyhow::Result<()> {
         // code) ends the app.
         RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
         RunEvent::WindowEvent { label, event: tauri::WindowEvent::Destroyed, .. } => {
-            tracing::info!(window = label, "window closed; Mast stays in the tray")
+            tracing::info!(window = label, "window closed; Mast stays in the tray");
         }
         // Stop the tracker and wait for its last write before the process ends.
         RunEvent::Exit => app.state::<AppState>().tracking.shutdown(),
@@ -192,5 +209,12 @@ fn quit_on_signals(app: AppHandle) {
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("MAST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    // Colours only on a terminal: logs piped to a file or a journal stay plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .with_target(false)
+        .init();
 }

@@ -28,6 +28,8 @@ export interface Backend {
   loadDemo(): Promise<void>;
   dataLocation(): Promise<DataLocation>;
   previewRule(app: string, title: string): Promise<RuleExplanation>;
+  /** Tells the shell a view has painted with its data (it logs the start-up time once). */
+  viewPainted(): Promise<void>;
 }
 
 /** Any rejection as an {@link IpcError}: the shell sends `{code, message}`, but a plugin or

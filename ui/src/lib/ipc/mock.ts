@@ -203,6 +203,9 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
       empty = false;
     },
     dataLocation: () => read('data_location', () => location),
+    viewPainted: async () => {
+      calls.push('view_painted');
+    },
     previewRule: async (app, title) => {
       calls.push('preview_rule');
       const hit = ['instagram', 'youtube', 'reddit', 'tiktok', 'facebook'].find((p) => `${app} ${title}`.toLowerCase().includes(p));

@@ -30,4 +30,5 @@ export const tauriBackend: Backend = {
   loadDemo: () => call('load_demo'),
   dataLocation: () => call('data_location'),
   previewRule: (app, title) => call('preview_rule', { app, title }),
+  viewPainted: () => call('view_painted'),
 };

@@ -15,6 +15,8 @@ pub mod report;
 pub mod usage;
 
 pub use attention::{AttentionEstimate, AttentionTable};
-pub use patterns::{PatternBuilder, PatternParams, Patterns, SessionRef, TargetPatterns};
+pub use patterns::{
+    PatternBuilder, PatternParams, Patterns, SessionHistogram, SessionRef, TargetPatterns, SESSION_BUCKET_BOUNDS_SECS,
+};
 pub use report::{CategoryUsage, DayUsage, Report, TargetUsage, Usage, REPORT_SCHEMA};
 pub use usage::{ReportBuilder, ReportParams, SpanRecord, TargetInfo};

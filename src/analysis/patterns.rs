@@ -43,6 +43,11 @@
 //!       "returnMedianSeconds": 240.0,
 //!       "quickReturnShare": 0.6153846153846154,
 //!       "lateNightSeconds": 3120.0,
+//!       "sessionLengths": {
+//!         "boundsSeconds": [30, 60, 300, 600, 1200, 1800, 3600, 7200],
+//!         "counts": [6, 2, 3, 1, 0, 1, 1, 0, 0],
+//!         "seconds": [95.0, 90.5, 480.0, 560.0, 0.0, 1500.0, 2640.0, 0.0, 0.0]
+//!       },
 //!       "hourWeekdaySeconds": [[0.0, "…24 hours from 00:00…"], "…7 weekdays, Monday first…"]
 //!     }
 //!   ]
@@ -62,6 +67,23 @@ const MS_PER_HOUR: i64 = 3_600_000;
 const MS_PER_DAY: i64 = 86_400_000;
 const MS_PER_WEEK: i64 = 7 * MS_PER_DAY;
 const MINUTES_PER_DAY: u16 = 24 * 60;
+
+/// The upper bounds, in seconds, of the session-length histogram's buckets: under 30 s
+/// (a check, by the default check limit), 30 s–1 min, 1–5 min, 5–10 min, 10–20 min,
+/// 20–30 min (past the default long-session threshold), 30–60 min, 1–2 h, and a last bucket
+/// of 2 h and more. A bucket holds the lengths from the bound before it (inclusive) up to
+/// its own (exclusive): a session of exactly 1 min is in 1–5 min. Fixed rather than scaled
+/// to the data so that periods and targets compare bucket by bucket, and so that counting
+/// a session costs a few comparisons and one increment.
+pub const SESSION_BUCKET_BOUNDS_SECS: [u32; 8] = [30, 60, 300, 600, 1200, 1800, 3600, 7200];
+
+/// The number of buckets: one more than the bounds (the last is open-ended).
+const SESSION_BUCKETS: usize = SESSION_BUCKET_BOUNDS_SECS.len() + 1;
+
+/// The bucket of a session with `on_ms` on the target.
+fn session_bucket(on_ms: i64) -> usize {
+    SESSION_BUCKET_BOUNDS_SECS.iter().take_while(|&&b| on_ms >= i64::from(b) * 1000).count()
+}
 
 /// What to analyse and the thresholds to judge it by. The defaults belong to the settings
 /// (session gap 60 s, check limit 30 s, long session 20 min, quick return 5 min, night
@@ -197,11 +219,41 @@ pub struct TargetPatterns {
     /// Time inside the night window (default 23:00–05:00) on the local clock of each span,
     /// inside the period.
     pub late_night_seconds: f64,
+    /// How the period's sessions spread over fixed length buckets
+    /// ([`SESSION_BUCKET_BOUNDS_SECS`]); the counts sum to `sessions`.
+    pub session_lengths: SessionHistogram,
     /// Time inside the period by weekday (rows, Monday first) and clock hour (columns,
     /// 00:00 first). The weekday is that of the local day, so with days starting at 04:00
     /// the hours 00–03 of a row are the small hours after that weekday's evening.
     #[cfg_attr(feature = "ts", ts(type = "number[][]"))]
     pub hour_weekday_seconds: [[f64; 24]; 7],
+}
+
+/// Session lengths (time on the target) in fixed buckets. Bucket `i` holds the sessions at
+/// least `boundsSeconds[i − 1]` long (0 for the first) and shorter than `boundsSeconds[i]`
+/// (no upper bound for the last), so `counts` and `seconds` have one entry more than
+/// `boundsSeconds`. The bounds travel with the counts so that a surface labels the buckets
+/// without a copy of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SessionHistogram {
+    /// [`SESSION_BUCKET_BOUNDS_SECS`], in seconds.
+    pub bounds_seconds: Vec<u32>,
+    /// Sessions per bucket.
+    pub counts: Vec<u32>,
+    /// The sessions' total time on the target per bucket.
+    pub seconds: Vec<f64>,
+}
+
+impl SessionHistogram {
+    fn new(counts: &[u32; SESSION_BUCKETS], ms: &[i64; SESSION_BUCKETS]) -> SessionHistogram {
+        SessionHistogram {
+            bounds_seconds: SESSION_BUCKET_BOUNDS_SECS.to_vec(),
+            counts: counts.to_vec(),
+            seconds: ms.iter().map(|&ms| seconds(ms)).collect(),
+        }
+    }
 }
 
 /// A session, located in time so that it can be shown on the local clock.
@@ -242,6 +294,9 @@ struct Tally {
     grid: [[i64; 24]; 7],
     sessions: u32,
     checks: u32,
+    /// Sessions and their time on the target per length bucket.
+    bucket_counts: [u32; SESSION_BUCKETS],
+    bucket_ms: [i64; SESSION_BUCKETS],
     /// The longest session so far, as `(on_ms, session)`.
     longest: Option<(i64, OpenSession)>,
     /// Each session's time on the target, in milliseconds, saturating at `u32::MAX`
@@ -388,6 +443,9 @@ impl Tally {
             if session.on_ms < check_max_ms {
                 self.checks += 1;
             }
+            let bucket = session_bucket(session.on_ms);
+            self.bucket_counts[bucket] += 1;
+            self.bucket_ms[bucket] = self.bucket_ms[bucket].saturating_add(session.on_ms);
             if self.longest.is_none_or(|(ms, _)| session.on_ms > ms) {
                 self.longest = Some((session.on_ms, session));
             }
@@ -436,6 +494,7 @@ impl Tally {
             return_median_seconds: quantile(&self.returns_s, 0.5),
             quick_return_share: (n_returns > 0).then(|| f64::from(self.quick_returns) / n_returns as f64),
             late_night_seconds: seconds(self.night_ms),
+            session_lengths: SessionHistogram::new(&self.bucket_counts, &self.bucket_ms),
             hour_weekday_seconds: self.grid.map(|row| row.map(seconds)),
         }
     }
@@ -672,6 +731,45 @@ mod tests {
             patterns(params(date(2024, 5, 1), date(2024, 5, 1)), 0, &sessions_of(local(2024, 5, 1, 8, 0, 0), &[1234]));
         let ig = target(&p, "instagram");
         assert_eq!((ig.median_session_seconds, ig.p90_session_seconds), (Some(1.234), Some(1.234)));
+    }
+
+    #[test]
+    fn session_buckets_take_each_bound_as_the_start_of_the_next_bucket() {
+        assert_eq!(session_bucket(0), 0);
+        assert_eq!(session_bucket(1), 0);
+        for (i, &b) in SESSION_BUCKET_BOUNDS_SECS.iter().enumerate() {
+            let b = i64::from(b) * S;
+            assert_eq!(session_bucket(b - 1), i, "1 ms under {b} ms");
+            assert_eq!(session_bucket(b), i + 1, "exactly {b} ms");
+        }
+        assert_eq!(session_bucket(30 * 24 * H), SESSION_BUCKETS - 1);
+        assert!(SESSION_BUCKET_BOUNDS_SECS.windows(2).all(|w| w[0] < w[1]), "bounds ascend");
+    }
+
+    #[test]
+    fn the_histogram_counts_every_session_of_the_period_once() {
+        // One session at each bound and one 1 ms under it, plus a 3-hour session.
+        let mut lengths: Vec<i64> =
+            SESSION_BUCKET_BOUNDS_SECS.iter().flat_map(|&b| [i64::from(b) * S - 1, i64::from(b) * S]).collect();
+        lengths.push(3 * H);
+        let t0 = local(2024, 5, 1, 4, 30, 0);
+        let mut spans = sessions_of(t0, &lengths);
+        // A session of the previous period is left out of the histogram, as of `sessions`.
+        spans.insert(0, (t0 - 2 * H, t0 - H, INSTAGRAM));
+        let p = patterns(params(date(2024, 5, 1), date(2024, 5, 2)), 0, &spans);
+        let ig = target(&p, "instagram");
+        let h = &ig.session_lengths;
+        assert_eq!(h.bounds_seconds, SESSION_BUCKET_BOUNDS_SECS.to_vec());
+        assert_eq!(h.counts, vec![1, 2, 2, 2, 2, 2, 2, 2, 2]);
+        assert_eq!(h.counts.iter().sum::<u32>(), ig.sessions);
+        assert_eq!((h.counts.len(), h.seconds.len()), (SESSION_BUCKETS, SESSION_BUCKETS));
+        // 29.999 s alone under 30 s; 30 s and 59.999 s in the next bucket; the last bucket
+        // holds exactly 2 h and 3 h.
+        assert_eq!(h.seconds[0], 29.999);
+        assert_eq!(h.seconds[1], 89.999);
+        assert_eq!(h.seconds[8], 7200.0 + 10_800.0);
+        let total: f64 = h.seconds.iter().sum();
+        assert!((total - lengths.iter().sum::<i64>() as f64 / 1000.0).abs() < 1e-6);
     }
 
     #[test]
@@ -928,6 +1026,11 @@ mod tests {
                 "medianSessionSeconds": 90.5, "p90SessionSeconds": 90.5,
                 "returnMedianSeconds": null, "quickReturnShare": null,
                 "lateNightSeconds": 90.5,
+                "sessionLengths": {
+                    "boundsSeconds": [30, 60, 300, 600, 1200, 1800, 3600, 7200],
+                    "counts": [0, 0, 1, 0, 0, 0, 0, 0, 0],
+                    "seconds": [0.0, 0.0, 90.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+                },
                 "hourWeekdaySeconds": grid
             }]
         });

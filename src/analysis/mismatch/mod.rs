@@ -31,6 +31,7 @@
 //!   "period": "week",
 //!   "from": "2024-05-06", "to": "2024-05-12", "today": "2024-05-12", "dayStartHour": 4,
 //!   "region": "europe",
+//!   "longSessionSeconds": 1200.0, "checkMaxSeconds": 30.0,
 //!   "totalSeconds": 26640.0, "capturedSeconds": 9900.0, "mismatchIndex": 0.3716,
 //!   "regrettedSeconds": 3600.0, "ratedSeconds": 5400.0,
 //!   "targets": [
@@ -231,6 +232,12 @@ pub struct MismatchReport {
     pub today: NaiveDate,
     pub day_start_hour: u8,
     pub region: String,
+    /// The long-session threshold from the settings: a session longer than this is long
+    /// for a target without a session cap of its own. Sent so that surfaces mark the same
+    /// threshold the figures were counted with.
+    pub long_session_seconds: f64,
+    /// The check limit from the settings: a session shorter than this is a check.
+    pub check_max_seconds: f64,
     /// Time on all tracked targets in the period.
     pub total_seconds: f64,
     pub captured_seconds: f64,
@@ -626,6 +633,8 @@ impl MismatchBuilder {
             today: p.today,
             day_start_hour: p.day_start_hour,
             region: p.region.clone(),
+            long_session_seconds: seconds(p.long_session_ms),
+            check_max_seconds: seconds(p.check_max_ms),
             total_seconds: seconds(self.total.ms),
             captured_seconds: seconds(self.total.captured_ms),
             mismatch_index: (has_goals && self.total.ms > 0)

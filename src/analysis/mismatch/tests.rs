@@ -518,6 +518,9 @@ fn the_json_has_the_documented_shape() {
     assert_eq!(v["schema"], 1);
     assert_eq!(v["period"], "week");
     assert_eq!(v["from"], "2024-05-06");
+    // The thresholds the figures were counted with, for the surfaces to mark.
+    assert_eq!((v["longSessionSeconds"].as_f64(), v["checkMaxSeconds"].as_f64()), (Some(1200.0), Some(30.0)));
+    assert_eq!(v["targets"][0]["patterns"]["sessionLengths"]["counts"].as_array().map(Vec::len), Some(9));
     let t = &v["targets"][0];
     assert_eq!(t["target"], serde_json::json!({ "kind": "platform", "id": "instagram" }));
     for key in [

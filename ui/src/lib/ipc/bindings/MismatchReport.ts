@@ -4,6 +4,16 @@ import type { TargetMismatch } from "./TargetMismatch";
 
 export type MismatchReport = { schema: number, period: Period, from: string, to: string, today: string, dayStartHour: number, region: string, 
 /**
+ * The long-session threshold from the settings: a session longer than this is long
+ * for a target without a session cap of its own. Sent so that surfaces mark the same
+ * threshold the figures were counted with.
+ */
+longSessionSeconds: number, 
+/**
+ * The check limit from the settings: a session shorter than this is a check.
+ */
+checkMaxSeconds: number, 
+/**
  * Time on all tracked targets in the period.
  */
 totalSeconds: number, capturedSeconds: number, mismatchIndex: number | null, regrettedSeconds: number, ratedSeconds: number, targets: Array<TargetMismatch>, };

@@ -69,8 +69,11 @@ fn main() -> Result<()> {
     write(out, "goals", &store.goals()?)?;
     write(out, "settings", &settings)?;
     // What the app reports while its tracker runs.
-    let tracking = views::TrackingState { mode: views::TrackingMode::Tracking, paused_until_ms: None, message: None };
+    let tracking = views::TrackingState { mode: views::TrackingMode::Tracking, paused_until_ms: None, message: None, demo: false };
     write(out, "tracking", &tracking)?;
+    let week_ago = now.ms - mast::rule_draft::RECENT_DAYS * 86_400_000;
+    let recent = store.recent_windows(week_ago, now.ms + 1, mast::rule_draft::RECENT_WINDOWS)?;
+    write(out, "recent_windows", &recent)?;
     println!("wrote the UI fixtures to {}", out.display());
     Ok(())
 }

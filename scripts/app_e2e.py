@@ -297,12 +297,14 @@ def on_own_data(d):
     if not location["dataDir"].endswith("-demo"):
         fail(f"after load_demo the app must read the demo dir: {location}")
     shown = ok(d.invoke("today_view"), "today_view")
-    message = ok(d.invoke("tracking"), "tracking").get("message") or ""
-    if "Demo" not in message:
-        fail(f"the tracking state must say that demo data is shown: {message!r}")
+    tracking = ok(d.invoke("tracking"), "tracking")
+    if tracking.get("demo") is not True:
+        fail(f"the tracking state must say that demo data is shown: {tracking}")
     preview = ok(d.invoke("preview_rule", {"app": "firefox", "title": "Instagram — Mozilla Firefox"}), "preview_rule")
+    if preview["verdict"]["platform"] != "instagram" or not preview["steps"]:
+        fail(f"preview_rule must find Instagram in a Firefox tab and say why: {preview}")
     print(f"app-e2e: own data: tracking, pause, resume, settings, autostart, goals ok; demo loaded "
-          f"({shown['report']['total']['targetSeconds'] / 60:.0f} min today); rule preview {preview['platform']}")
+          f"({shown['report']['total']['targetSeconds'] / 60:.0f} min today); rule preview {preview['verdict']['platform']}")
 
 def wait_for_no_app():
     """Waits until no mast-desktop of this build runs: a quitting one still owns the

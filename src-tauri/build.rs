@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "load_demo",
     "data_location",
     "preview_rule",
+    "try_rule",
+    "save_rule",
     "view_painted",
 ];
 

@@ -21,6 +21,7 @@ pub mod notify;
 pub mod nudge;
 pub mod paths;
 pub mod privacy;
+pub mod rule_draft;
 pub mod sensor;
 pub mod settings;
 pub mod settings_file;

@@ -238,6 +238,8 @@ pub struct TrackingState {
     pub paused_until_ms: Option<Millis>,
     /// Why tracking stopped, when it did.
     pub message: Option<String>,
+    /// The app shows the demo data dir; tracking, if on, still records the user's own data.
+    pub demo: bool,
 }
 
 /// Where Mast keeps its data and settings.

@@ -6,8 +6,9 @@ use crate::pause::{pause_until, PauseFor};
 use crate::state::{now, AppState};
 use mast::analysis::mismatch::{MismatchReport, Period};
 use mast::analysis::Report;
-use mast::classify::WindowRef;
+use mast::classify::{Explanation, WindowRef};
 use mast::goals::{Goal, GoalId, NewGoal};
+use mast::rule_draft::{self, RuleDraft, RuleTrial};
 use mast::settings::Settings;
 use mast::views::{self, DataLocation, IpcError, RatingInput, TodayView, TrackingState};
 use tauri::State;
@@ -165,20 +166,34 @@ pub fn data_location(state: State<'_, AppState>) -> Reply<DataLocation> {
     })
 }
 
-/// `preview_rule`'s answer, in the shape ui/src/lib/ipc/types.ts `RuleExplanation` expects.
-/// It lives here, without a generated twin, until the core exports one for
-/// `classify::Explanation`.
-#[derive(serde::Serialize)]
-pub struct RulePreview {
-    platform: Option<String>,
-    explanation: Vec<String>,
-}
-
 /// What the classification rules make of a window (`mast rules test`).
 #[tauri::command]
-pub fn preview_rule(state: State<'_, AppState>, app: String, title: String) -> Reply<RulePreview> {
-    let e = state.data().rules.explain(WindowRef { app: &app, exe: None, title: &title, url: None });
-    Ok(RulePreview { platform: e.verdict.platform, explanation: e.steps })
+pub fn preview_rule(state: State<'_, AppState>, app: String, title: String) -> Reply<Explanation> {
+    Ok(state.data().rules.explain(WindowRef { app: &app, exe: None, title: &title, url: None }))
+}
+
+/// What a platform rule being written would match among the windows of the last days.
+#[tauri::command]
+pub fn try_rule(state: State<'_, AppState>, rule: RuleDraft) -> Reply<RuleTrial> {
+    Ok(state.read(|store, d| rule_draft::try_rule(store, &d.paths.rules_file(), &rule, now().ms))?)
+}
+
+/// Adds a platform rule to the user's rules file; the reader reclassifies history with the
+/// new rules and, unless the demo is shown, the tracker uses them from now on.
+#[tauri::command]
+pub fn save_rule(state: State<'_, AppState>, rule: RuleDraft) -> Reply<()> {
+    let (settings, rules, demo) = {
+        let mut d = state.data();
+        d.rules = rule_draft::save_rule(&d.paths.rules_file(), &rule)?;
+        // Unchanged settings, but the store's classification follows the new rules.
+        let settings = d.settings.clone();
+        d.set_settings(settings.clone())?;
+        (settings, d.rules.clone(), d.demo)
+    };
+    if !demo {
+        state.tracking.reconfigure(settings, rules);
+    }
+    Ok(())
 }
 
 /// The front end has painted its first view with data. The first time, the app logs how

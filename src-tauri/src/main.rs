@@ -99,6 +99,8 @@ fn run() -> anyhow::Result<()> {
             commands::load_demo,
             commands::data_location,
             commands::preview_rule,
+            commands::try_rule,
+            commands::save_rule,
             commands::view_painted,
         ])
         .on_page_load(|_, payload| {
@@ -156,17 +158,9 @@ pub fn show_main_window(app: &AppHandle) {
     }
 }
 
-/// The tracking state as the UI sees it: the tracker's, plus a word when the demo is shown.
+/// The tracking state as the UI sees it: the tracker's, and whether the demo is shown.
 pub fn tracking_state(state: &AppState) -> TrackingState {
-    let mut s = state.tracking.state();
-    let d = state.data();
-    if d.demo && s.message.is_none() {
-        s.message =
-            Some(format!("Demo data is shown (from {}); your own data is untouched", d.paths.data_dir.display()));
-    } else if d.demo {
-        s.message = s.message.map(|m| format!("Demo data is shown; your own data is untouched. {m}"));
-    }
-    s
+    TrackingState { demo: state.data().demo, ..state.tracking.state() }
 }
 
 /// Ends pauses, retries another tracker's lock and refreshes the tray.

@@ -127,6 +127,7 @@ impl Inner {
             mode: self.mode,
             paused_until_ms: if self.mode == TrackingMode::Paused { self.paused_until } else { None },
             message: self.message.clone(),
+            demo: false,
         }
     }
 

@@ -53,6 +53,7 @@ pub struct WindowRef<'a> {
 
 /// The outcome of classifying one window.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Verdict {
     pub platform: Option<String>,
@@ -69,6 +70,7 @@ pub struct Verdict {
 
 /// A verdict with the reasons for it, in order: what `mast rules test` shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Explanation {
     pub verdict: Verdict,

@@ -144,6 +144,10 @@ describe('views show the fixtures', () => {
     await page.getByTestId('load-demo').click();
     await page.getByTestId('today-total').waitFor();
     expect(await page.getByTestId('today-total').textContent()).toBe(duration(today.report.total.targetSeconds));
+    // The badge says the demo is shown, as information, not as an error.
+    const badge = page.getByTestId('demo-badge');
+    await badge.waitFor();
+    expect(await page.getByTestId('tracking').locator('.error').count()).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import type {
   DataLocation, Goal, GoalId, IpcError, MismatchReport, NewGoal, PauseRequest, RatingInput,
-  Report, RuleExplanation, Settings, TodayView, TrackingState, ViewPeriod,
+  Report, RuleDraft, RuleExplanation, RuleTrial, Settings, TodayView, TrackingState, ViewPeriod,
 } from './types';
 
 /**
@@ -28,6 +28,10 @@ export interface Backend {
   loadDemo(): Promise<void>;
   dataLocation(): Promise<DataLocation>;
   previewRule(app: string, title: string): Promise<RuleExplanation>;
+  /** Which of the last days' windows a platform rule being written would match. */
+  tryRule(rule: RuleDraft): Promise<RuleTrial>;
+  /** Adds a platform rule to the user's rules file; history is reclassified with it. */
+  saveRule(rule: RuleDraft): Promise<void>;
   /** Tells the shell a view has painted with its data (it logs the start-up time once). */
   viewPainted(): Promise<void>;
 }

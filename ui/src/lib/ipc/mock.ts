@@ -1,7 +1,7 @@
 import type { Backend } from './backend';
 import type {
-  DataLocation, Goal, GoalId, IpcError, MismatchReport, NewGoal, Report, Settings, TodayView,
-  TrackingState,
+  DataLocation, Goal, GoalId, IpcError, MismatchReport, NewGoal, RecentWindow, Report, RuleDraft, RuleMatch,
+  RuleTrial, Settings, TodayView, TrackingState,
 } from './types';
 
 /** The fixture files in `ui/tests/fixtures/`, by file name without `.json`. */
@@ -14,10 +14,13 @@ export interface Fixtures {
   goals: Goal[];
   settings: Settings;
   tracking: TrackingState;
+  /** What the core's `Store::recent_windows` returns for the demo (the windows `try_rule` tries). */
+  recent_windows: RecentWindow[];
 }
 
 export const FIXTURE_NAMES: (keyof Fixtures)[] = [
   'today_view', 'mismatch-day', 'mismatch-week', 'mismatch-month', 'report', 'goals', 'settings', 'tracking',
+  'recent_windows',
 ];
 
 export interface MockOptions {
@@ -65,6 +68,61 @@ export function validateNewGoal(g: NewGoal): IpcError | null {
   }
 }
 
+/** The start of the next local day after `nowMs` (days start at `dayStartHour`, local time):
+ * when "pause until tomorrow" ends. */
+export function nextDayStart(nowMs: number, dayStartHour: number): number {
+  const d = new Date(nowMs);
+  d.setHours(dayStartHour, 0, 0, 0);
+  if (d.getTime() <= nowMs) d.setDate(d.getDate() + 1);
+  return d.getTime();
+}
+
+/** A rule draft checked as the core's rules parser does (src/classify/file.rs), with its
+ * messages, so the rule form can be tested against the same rejections. */
+export function validateRuleDraft(r: RuleDraft): IpcError | null {
+  const at = `platform '${r.id}' (line 1)`;
+  if (!/^[a-z0-9_-]+$/.test(r.id.trim())) return invalid(`${at}: an id may use only lowercase letters, digits, '-' and '_'`);
+  if (r.apps.some((a) => !a.trim())) return invalid(`${at} has an empty entry in \`apps\`; remove it`);
+  const everything = r.titles.find((t) => /^\*+$/.test(t));
+  if (everything) return invalid(`${at} has the title pattern '${everything}', which matches every page; name the site, e.g. "* - Site"`);
+  const badUrl = r.urls.find((u) => u.includes('://') || /\s/.test(u) || u.includes('*') || u.startsWith('/'));
+  if (badUrl) return invalid(`${at} has the url pattern '${badUrl}'; write a domain with an optional path prefix and no scheme or wildcard, e.g. "youtube.com/shorts/"`);
+  if (!r.apps.length && !r.titles.length && !r.urls.length) return invalid(`${at} has no apps, titles or urls; add at least one, or disable it instead`);
+  return null;
+}
+
+const BROWSER_SUFFIX = / (?:—|-) (?:Mozilla Firefox|Google Chrome|Chromium|Brave)$/;
+const BROWSERS = ['firefox', 'chrome', 'chromium', 'brave', 'google-chrome'];
+
+function glob(pattern: string): RegExp {
+  const esc = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${esc}$`, 'i');
+}
+
+/** Which recent windows a draft matches: an approximation of the core's matching for the
+ * mock (app by class or executable, titles of browser windows without the browser's name,
+ * urls by domain and path prefix). The real app asks the core. */
+export function trialOf(r: RuleDraft, windows: RecentWindow[], days = 7): RuleTrial {
+  const id = r.id.trim();
+  const matches: RuleMatch[] = [];
+  for (const w of windows) {
+    const names = [w.app, w.exe ?? ''].map((x) => x.toLowerCase());
+    let rule: string | null = null;
+    if (r.apps.some((a) => names.includes(a.trim().toLowerCase()))) rule = `${id}.app`;
+    else if (w.url && r.urls.some((u) => w.url!.replace(/^https?:\/\/(www\.)?/, '').startsWith(u))) rule = `${id}.url`;
+    else if (w.title && names.some((n) => BROWSERS.includes(n))) {
+      const page = w.title.replace(BROWSER_SUFFIX, '');
+      if (r.titles.some((t) => glob(t).test(page))) rule = `${id}.title`;
+    }
+    if (rule) matches.push({ window: w, platform: id, rule });
+  }
+  const lines = [`[[platform]]`, `id = "${id}"`, ...(r.name ? [`name = "${r.name}"`] : []), `category = "${r.category}"`];
+  for (const [k, v] of [['apps', r.apps], ['titles', r.titles], ['urls', r.urls]] as const) {
+    if (v.length) lines.push(`${k} = [${v.map((x) => JSON.stringify(x)).join(', ')}]`);
+  }
+  return { toml: lines.join('\n') + '\n', tried: windows.length, days, matches };
+}
+
 function emptyReport(r: Report): Report {
   const usage = { activeSeconds: 0, targetSeconds: 0, targets: [], categories: [] };
   return { ...r, days: r.days.map((d) => ({ date: d.date, ...usage })), total: usage };
@@ -110,6 +168,12 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
   let settings = clone(fixtures.settings);
   let tracking = clone(fixtures.tracking);
   let autostart = false;
+  const savedRules: string[] = [];
+  // A saved rule is in the rules file: the same id again clashes, as in the core.
+  const savedClash = (rule: RuleDraft): IpcError | null =>
+    savedRules.includes(rule.id.trim())
+      ? { code: 'rules', message: `the rules file rules.toml is not valid: platform '${rule.id}' (line 1) repeats the id of the platform on line 1; merge the two or rename one. Fix it, or move it away to use the built-in rules` }
+      : null;
   const calls: string[] = [];
   const read = async <T>(name: string, value: () => T): Promise<T> => {
     calls.push(name);
@@ -189,7 +253,7 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
     tracking: () => read('tracking', () => tracking),
     pauseTracking: async (req) => {
       calls.push('pause_tracking');
-      const until = 'minutes' in req ? Date.now() + req.minutes * 60_000 : Date.now() + 12 * 3_600_000;
+      const until = 'minutes' in req ? Date.now() + req.minutes * 60_000 : nextDayStart(Date.now(), settings.day_start_hour);
       tracking = { ...tracking, mode: 'paused', pausedUntilMs: until };
       return clone(tracking);
     },
@@ -200,11 +264,26 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
     },
     loadDemo: async () => {
       calls.push('load_demo');
+      if (empty) tracking = { ...tracking, demo: true };
       empty = false;
     },
     dataLocation: () => read('data_location', () => location),
     viewPainted: async () => {
       calls.push('view_painted');
+    },
+    tryRule: async (rule) => {
+      calls.push('try_rule');
+      const err = validateRuleDraft(rule) ?? savedClash(rule);
+      if (err) throw err;
+      return trialOf(rule, empty ? [] : fixtures.recent_windows);
+    },
+    saveRule: async (rule) => {
+      calls.push('save_rule');
+      const err = validateRuleDraft(rule);
+      if (err) throw err;
+      const clash = savedClash(rule);
+      if (clash) throw clash;
+      savedRules.push(rule.id.trim());
     },
     previewRule: async (app, title) => {
       calls.push('preview_rule');

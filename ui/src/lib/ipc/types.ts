@@ -1,11 +1,13 @@
 // The IPC types. Everything the core defines comes from the ts-rs bindings (generated from
 // Rust, never edited by hand); only shapes that exist in the shell alone are written here.
+import type { Explanation } from './bindings/Explanation';
 export type { AttentionEstimate } from './bindings/AttentionEstimate';
 export type { Category } from './bindings/Category';
 export type { CategoryUsage } from './bindings/CategoryUsage';
 export type { CurrentSession } from './bindings/CurrentSession';
 export type { DataLocation } from './bindings/DataLocation';
 export type { DayUsage } from './bindings/DayUsage';
+export type { Explanation } from './bindings/Explanation';
 export type { Finding } from './bindings/Finding';
 export type { Goal } from './bindings/Goal';
 export type { GoalDay } from './bindings/GoalDay';
@@ -21,7 +23,12 @@ export type { NewGoal } from './bindings/NewGoal';
 export type { Period } from './bindings/Period';
 export type { RatingInput } from './bindings/RatingInput';
 export type { RatingScope } from './bindings/RatingScope';
+export type { RecentWindow } from './bindings/RecentWindow';
 export type { Report } from './bindings/Report';
+export type { RuleDraft } from './bindings/RuleDraft';
+export type { RuleMatch } from './bindings/RuleMatch';
+export type { RuleTrial } from './bindings/RuleTrial';
+export type { SessionHistogram } from './bindings/SessionHistogram';
 export type { SessionRef } from './bindings/SessionRef';
 export type { Settings } from './bindings/Settings';
 export type { Source } from './bindings/Source';
@@ -45,17 +52,5 @@ export type ViewPeriod = Exclude<Period, 'custom'>;
 /** `pause_tracking`'s arguments: a number of minutes, or until the next local day. */
 export type PauseRequest = { minutes: number } | { untilTomorrow: true };
 
-/**
- * `preview_rule`'s answer, core `classify::Explanation` (no ts-rs binding yet; written from
- * src/classify/mod.rs): what a window would count toward, and the steps that decided it.
- */
-export type RuleExplanation = {
-  verdict: {
-    platform: string | null;
-    category: import('./bindings/Category').Category | null;
-    rule: string | null;
-    private: boolean;
-    browser: string | null;
-  };
-  steps: string[];
-};
+/** `preview_rule`'s answer: what a window would count toward, and the steps that decided it. */
+export type RuleExplanation = Explanation;

@@ -5,4 +5,8 @@ export type TrackingState = { mode: TrackingMode, pausedUntilMs: number | null,
 /**
  * Why tracking stopped, when it did.
  */
-message: string | null, };
+message: string | null, 
+/**
+ * The app shows the demo data dir; tracking, if on, still records the user's own data.
+ */
+demo: boolean, };

@@ -69,7 +69,8 @@ fn main() -> Result<()> {
     write(out, "goals", &store.goals()?)?;
     write(out, "settings", &settings)?;
     // What the app reports while its tracker runs.
-    let tracking = views::TrackingState { mode: views::TrackingMode::Tracking, paused_until_ms: None, message: None, demo: false };
+    let tracking =
+        views::TrackingState { mode: views::TrackingMode::Tracking, paused_until_ms: None, message: None, demo: false };
     write(out, "tracking", &tracking)?;
     let week_ago = now.ms - mast::rule_draft::RECENT_DAYS * 86_400_000;
     let recent = store.recent_windows(week_ago, now.ms + 1, mast::rule_draft::RECENT_WINDOWS)?;

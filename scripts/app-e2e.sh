@@ -114,6 +114,12 @@ for _ in $(seq 100); do [[ -s $TMP/bus ]] && break; sleep 0.05; done
 export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$TMP/bus")
 
 export MAST_DATA_DIR=$TMP/data MAST_CONFIG_DIR=$TMP/config
+# The checks compare the demo's today with `mast report`: so that today has hours of use
+# whenever the test runs, the local day (UTC) starts twelve hours before or after now.
+export TZ=UTC
+# (--demo reads its own config dir, beside the user's.)
+mkdir -p "$MAST_CONFIG_DIR-demo"
+echo "day_start_hour = $(( (10#$(date -u +%H) + 12) % 24 ))" >"$MAST_CONFIG_DIR-demo/config.toml"
 # No `mast demo`: `mast-desktop --demo` fills the empty demo dir itself.
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

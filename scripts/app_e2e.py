@@ -202,8 +202,12 @@ def on_demo(d):
     total = d.text('[data-testid="today-total"]')
     if total != duration(report["total"]["targetSeconds"]):
         fail(f"Today shows {total!r} on tracked apps, mast report {duration(report['total']['targetSeconds'])!r}")
+    if not report["days"] or not report["days"][-1]["targets"]:
+        fail(f"the demo's today has no time on tracked apps: {report}")
     busiest = max(report["days"][-1]["targets"], key=lambda t: t["seconds"])
     d.wait_text('main[data-view="today"]', duration(busiest["seconds"]))
+    if d.text('[data-testid="demo-badge"]') != "Demo data":
+        fail("the header must say that demo data is shown")
     d.shot("today")
 
     # Goals: a person adds a daily limit for X. An unknown platform is refused with the
@@ -254,7 +258,7 @@ def on_demo(d):
     # The commands answer through Tauri's access control (capabilities/default.json).
     today = ok(d.invoke("today_view"), "today_view")
     tracking = ok(d.invoke("tracking"), "tracking")
-    if tracking["mode"] != "stopped" or "Demo" not in (tracking.get("message") or ""):
+    if tracking["mode"] != "stopped" or tracking.get("demo") is not True:
         fail(f"with --demo the app must not track and must say so: {tracking}")
     bad = d.invoke("add_goal", {"goal": {"target": {"kind": "platform", "id": "instagram"}, "kind": "dailyLimit",
                                          "limitSecs": 0, "weekdays": 127, "source": "personal"}})

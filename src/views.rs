@@ -130,6 +130,10 @@ pub struct TodayView {
     pub mismatch: MismatchReport,
     pub timeline: Vec<TimelineEntry>,
     pub current: Option<CurrentSession>,
+    /// When recording began (the first span's start); `null` on a first run, before
+    /// anything is recorded.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub recorded_since_ms: Option<Millis>,
 }
 
 /// At most this many spans feed one day's timeline (a day of 1 s spans is 86,400).
@@ -157,7 +161,7 @@ pub fn today(store: &Store, settings: &Settings, now: Now) -> Result<TodayView> 
         start_ms: s.start_ms,
         seconds: (s.end_ms - s.start_ms) as f64 / 1000.0,
     });
-    Ok(TodayView { date, report, mismatch, timeline, current })
+    Ok(TodayView { date, report, mismatch, timeline, current, recorded_since_ms: store.first_span_ms()? })
 }
 
 #[cfg(test)]
@@ -211,6 +215,15 @@ mod tests {
         let current = view.current.expect("instagram ended 15 s ago");
         assert_eq!((current.platform.as_str(), current.seconds), ("instagram", 65.0));
         assert_eq!(view.report.total.target_seconds, 60.0);
+        assert_eq!(view.recorded_since_ms, Some(noon));
+
+        // The next day, before anything is recorded: a quiet day, not a first run.
+        let next = Now { ms: noon + 86_400_000, utc_offset_min: 60 };
+        let view = today(&store, &settings, next).unwrap();
+        assert!(view.timeline.is_empty() && view.current.is_none());
+        assert_eq!(view.recorded_since_ms, Some(noon));
+        let empty = Store::open_in_memory().unwrap();
+        assert_eq!(today(&empty, &settings, now).unwrap().recorded_since_ms, None, "a first run");
     }
 }
 

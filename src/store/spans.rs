@@ -134,6 +134,12 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM spans", [], |r| r.get(0))?)
     }
 
+    /// When the first span recorded starts; `None` when nothing is recorded.
+    pub fn first_span_ms(&self) -> Result<Option<Millis>> {
+        // `start_ms` is the primary key: this reads one row.
+        Ok(self.conn.query_row("SELECT min(start_ms) FROM spans", [], |r| r.get(0))?)
+    }
+
     /// Total recorded milliseconds, for checks after a crash or an import.
     pub fn total_ms(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT coalesce(sum(dur_ms), 0) FROM spans", [], |r| r.get(0))?)

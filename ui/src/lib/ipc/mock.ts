@@ -191,7 +191,7 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
     calls,
     todayView: () => read('today_view', () => {
       const t = fixtures.today_view;
-      return empty ? { ...t, report: emptyReport(t.report), mismatch: emptyMismatch(t.mismatch), timeline: [], current: null } : t;
+      return empty ? { ...t, report: emptyReport(t.report), mismatch: emptyMismatch(t.mismatch), timeline: [], current: null, recordedSinceMs: null } : t;
     }),
     mismatch: (period) => read('mismatch', () => {
       const m = fixtures[`mismatch-${period}`];

@@ -28,11 +28,12 @@ describe('today', () => {
   });
   it('knows a first run', () => {
     expect(isFirstRun(fixture)).toBe(false);
-    const empty: TodayView = structuredClone(fixture);
-    empty.report.total.activeSeconds = 0;
-    empty.timeline = [];
-    empty.current = null;
-    expect(isFirstRun(empty)).toBe(true);
+    const quietDay: TodayView = structuredClone(fixture);
+    quietDay.report.total.activeSeconds = 0;
+    quietDay.timeline = [];
+    quietDay.current = null;
+    expect(isFirstRun(quietDay)).toBe(false);
+    expect(isFirstRun({ ...quietDay, recordedSinceMs: null })).toBe(true);
   });
   it('starts the day at the day-start hour on the local clock', () => {
     const ms = dayStartMs('2026-11-28', 4);

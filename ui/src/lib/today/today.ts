@@ -46,9 +46,9 @@ export function todayGoals(t: TodayView): TodayGoal[] {
   );
 }
 
-/** A first run: nothing recorded yet at all today (and so, as far as this view knows, ever). */
+/** A first run: nothing recorded yet, ever (a day with nothing yet is no first run). */
 export function isFirstRun(t: TodayView): boolean {
-  return t.report.total.activeSeconds === 0 && t.timeline.length === 0 && t.current === null;
+  return t.recordedSinceMs === null;
 }
 
 /** The local instant the local day `date` starts, on this computer's clock. */

@@ -7,4 +7,9 @@ import type { TimelineEntry } from "./TimelineEntry";
 /**
  * Everything the Today view shows.
  */
-export type TodayView = { date: string, report: Report, mismatch: MismatchReport, timeline: Array<TimelineEntry>, current: CurrentSession | null, };
+export type TodayView = { date: string, report: Report, mismatch: MismatchReport, timeline: Array<TimelineEntry>, current: CurrentSession | null, 
+/**
+ * When recording began (the first span's start); `null` on a first run, before
+ * anything is recorded.
+ */
+recordedSinceMs: number | null, };

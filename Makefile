@@ -34,6 +34,7 @@ test: deps
 	$(CARGO) test --locked --lib --bins --tests
 	scripts/ui-test.sh
 	$(CARGO) build --locked -p mast -p mast-desktop
+	MAST_DESKTOP_BIN=$(CARGO_TARGET_DIR)/debug/mast-desktop $(CARGO) test --locked --test integration x11::app -- --ignored
 	MAST_E2E_NO_BUILD=1 scripts/app-e2e.sh
 
 ## The README's screenshots, from the last end-to-end run of the app (make test).

@@ -34,15 +34,15 @@ const START: Millis = 1_795_608_000_000;
 /// Each poll of the child's clock is this much later.
 const STEP: Millis = 5_000;
 
-/// A private session bus, killed and reaped on drop.
-struct Bus {
+/// A private session bus, killed and reaped on drop. Also used by `x11::app`.
+pub struct Bus {
     child: Child,
-    address: String,
+    pub address: String,
     _dir: tempfile::TempDir,
 }
 
 impl Bus {
-    fn start() -> Bus {
+    pub fn start() -> Bus {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("bus.conf");
         let socket = dir.path().join("bus");
@@ -89,11 +89,11 @@ impl Drop for Bus {
 }
 
 #[derive(Clone, Debug)]
-struct Shown {
-    id: u32,
-    summary: String,
-    body: String,
-    actions: Vec<String>,
+pub struct Shown {
+    pub id: u32,
+    pub summary: String,
+    pub body: String,
+    pub actions: Vec<String>,
 }
 
 /// The fake notification server: records every notification.
@@ -132,13 +132,13 @@ impl FakeServer {
     fn close_notification(&self, _id: u32) {}
 }
 
-struct Server {
+pub struct Server {
     conn: zbus::Connection,
-    shown: Arc<Mutex<Vec<Shown>>>,
+    pub shown: Arc<Mutex<Vec<Shown>>>,
 }
 
 impl Server {
-    fn start(bus: &Bus) -> Server {
+    pub fn start(bus: &Bus) -> Server {
         let shown = Arc::new(Mutex::new(Vec::new()));
         let server = FakeServer { shown: shown.clone() };
         let conn = zbus::block_on(
@@ -151,7 +151,7 @@ impl Server {
         Server { conn, shown }
     }
 
-    fn summaries(&self) -> Vec<String> {
+    pub fn summaries(&self) -> Vec<String> {
         self.shown.lock().unwrap().iter().map(|s| s.summary.clone()).collect()
     }
 

@@ -12,6 +12,7 @@ pub mod classify;
 pub mod demo;
 pub mod demo_data;
 pub mod error;
+pub mod export;
 pub mod goal_changes;
 pub mod goals;
 pub mod localday;

@@ -40,6 +40,9 @@ enum Command {
     Mismatch(cli::mismatch::MismatchArgs),
     /// Rate a session or a day: worth it, or not.
     Rate(cli::rate::RateArgs),
+    /// Export your data (spans, daily totals, goals, ratings) as CSV or JSON Lines, with a
+    /// schema of every column.
+    Export(cli::export::ExportArgs),
     /// Fill a separate demo data dir with realistic synthetic usage (never your own data).
     Demo {
         /// How many days of usage, ending today.
@@ -125,6 +128,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Goals(args) => cli::goals::run(&env, args)?,
         Command::Mismatch(args) => cli::mismatch::run(&env, &args)?,
         Command::Rate(args) => cli::rate::run(&env, args)?,
+        Command::Export(args) => cli::export::run(&env, &args)?,
         Command::Log(args) => cli::log::run(&env, args.day.as_deref(), args.last, args.json)?,
         Command::Demo { days, force, heavy_year } => cli::demo::run(&env, days, force, heavy_year)?,
         Command::Rules { command } => match command {

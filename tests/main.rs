@@ -3,6 +3,7 @@
 //! D-Bus session and notification server.
 
 mod cli;
+mod export;
 mod goals;
 mod mismatch;
 mod notify;

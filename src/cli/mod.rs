@@ -10,6 +10,7 @@ use mast::settings::Settings;
 use mast::store::{Classifier, Store};
 
 pub mod demo;
+pub mod export;
 pub mod goals;
 pub mod log;
 pub mod mismatch;

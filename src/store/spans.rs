@@ -23,6 +23,20 @@ pub struct SpanRow {
     pub rule: Option<String>,
 }
 
+/// The spans starting in `[?1, ?2)`, oldest first, with their window, in [`row`]'s columns.
+macro_rules! span_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT s.start_ms, s.dur_ms, s.utc_offset_min, a.class, a.exe, t.text, u.text,
+                    w.platform, w.category, w.rule
+             FROM spans s JOIN windows w ON w.id = s.window_id JOIN apps a ON a.id = w.app_id
+             LEFT JOIN titles t ON t.id = w.title_id LEFT JOIN urls u ON u.id = w.url_id
+             WHERE s.start_ms >= ?1 AND s.start_ms < ?2 ORDER BY s.start_ms",
+            $tail
+        )
+    };
+}
+
 impl Store {
     /// Writes spans in one transaction: new ones are inserted, the open span (same start,
     /// same window) has its duration updated, and a span cut back to nothing is deleted.
@@ -103,15 +117,34 @@ impl Store {
 
     /// Spans starting in `[from_ms, to_ms)`, oldest first, at most `limit`.
     pub fn spans(&self, from_ms: Millis, to_ms: Millis, limit: usize) -> Result<Vec<SpanRow>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT s.start_ms, s.dur_ms, s.utc_offset_min, a.class, a.exe, t.text, u.text,
-                    w.platform, w.category, w.rule
-             FROM spans s JOIN windows w ON w.id = s.window_id JOIN apps a ON a.id = w.app_id
-             LEFT JOIN titles t ON t.id = w.title_id LEFT JOIN urls u ON u.id = w.url_id
-             WHERE s.start_ms >= ?1 AND s.start_ms < ?2 ORDER BY s.start_ms LIMIT ?3",
-        )?;
+        let mut st = self.conn.prepare_cached(span_select!(" LIMIT ?3"))?;
         let rows = st.query_map(params![from_ms, to_ms, limit as i64], row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many spans start in `[from_ms, to_ms)`.
+    pub fn count_spans(&self, from_ms: Millis, to_ms: Millis) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM spans WHERE start_ms >= ?1 AND start_ms < ?2",
+            params![from_ms, to_ms],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Calls `f` with each span starting in `[from_ms, to_ms)`, oldest first, one row at a
+    /// time (a year of spans is never in memory at once); stops at `f`'s first error.
+    pub fn for_each_span_row(
+        &self,
+        from_ms: Millis,
+        to_ms: Millis,
+        mut f: impl FnMut(SpanRow) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(span_select!(""))?;
+        let mut rows = st.query(params![from_ms, to_ms])?;
+        while let Some(r) = rows.next()? {
+            f(row(r)?)?;
+        }
+        Ok(())
     }
 
     /// The most recent `n` spans, oldest first.

@@ -32,6 +32,7 @@ test: deps
 	scripts/check-bindings.sh
 	$(CARGO) test --locked --doc -q
 	$(CARGO) test --locked --lib --bins --tests
+	scripts/export-readback.sh
 	scripts/ui-test.sh
 	$(CARGO) build --locked -p mast -p mast-desktop
 	MAST_DESKTOP_BIN=$(CARGO_TARGET_DIR)/debug/mast-desktop $(CARGO) test --locked --test integration x11::app -- --ignored

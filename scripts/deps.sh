@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # Build: a C compiler for SQLite (bundled). Tests: a real X server, a window manager, windows
-# to switch between and a tool to switch them; sqlite3 and python3 to read data back; a
+# to switch between and a tool to switch them; sqlite3 and python3 (with venv, for pyarrow
+# and DuckDB from PyPI) to read data back; a
 # D-Bus daemon for the private session bus of the notification tests (tests/notify.rs).
 # The desktop app: WebKitGTK, GTK, the tray (appindicator), librsvg and libsoup to build
 # Tauri; WebKitWebDriver to drive the real app end to end; Chromium for the UI's browser
@@ -12,7 +13,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential pkg-config ca-certificates
   xvfb openbox xdotool xterm x11-utils
-  sqlite3 python3 procps time
+  sqlite3 python3 python3-venv procps time
   dbus-daemon
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   webkit2gtk-driver chromium

@@ -37,6 +37,9 @@ pub enum Format {
     Csv,
     /// One JSON object per line; `null` for null.
     Jsonl,
+    /// Apache Parquet, Snappy-compressed; optional columns for nullable ones. Dates are
+    /// `DATE`, timestamps `TIMESTAMP(MILLIS, UTC)` (the offset is in `utc_offset_min`).
+    Parquet,
 }
 
 impl Format {
@@ -44,6 +47,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
+            Format::Parquet => "parquet",
         }
     }
 }
@@ -255,6 +259,24 @@ enum Value {
     Float(f64),
     Text(String),
     Bool(bool),
+    Date(NaiveDate),
+    /// An instant and the UTC offset to show it at.
+    Time(Millis, i32),
+}
+
+impl Value {
+    /// The text CSV and JSON Lines show for a date or a time.
+    fn text(&self) -> Option<String> {
+        match self {
+            Value::Date(d) => Some(d.to_string()),
+            Value::Time(ms, offset_min) => {
+                let offset = FixedOffset::east_opt(offset_min * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero"));
+                DateTime::from_timestamp_millis(*ms)
+                    .map(|t| t.with_timezone(&offset).to_rfc3339_opts(chrono::SecondsFormat::Millis, false))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl From<Option<String>> for Value {
@@ -281,6 +303,7 @@ struct TableWriter {
 enum Out {
     Csv(Box<csv::Writer<BufWriter<File>>>),
     Jsonl(BufWriter<File>),
+    Parquet(Box<parquet_out::ParquetOut>),
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> Error {
@@ -302,6 +325,7 @@ impl TableWriter {
                 Out::Csv(Box::new(w))
             }
             Format::Jsonl => Out::Jsonl(file),
+            Format::Parquet => Out::Parquet(Box::new(parquet_out::ParquetOut::new(&table, file, &tmp)?)),
         };
         Ok(TableWriter { table, tmp, path, out, rows: 0 })
     }
@@ -316,6 +340,7 @@ impl TableWriter {
                     Value::Float(f) => f.to_string(),
                     Value::Text(t) => t.clone(),
                     Value::Bool(b) => b.to_string(),
+                    Value::Date(_) | Value::Time(..) => v.text().unwrap_or_default(),
                 });
                 w.write_record(fields).map_err(|e| csv_error(&self.tmp, e))?;
             }
@@ -328,12 +353,14 @@ impl TableWriter {
                         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
                         Value::Text(t) => t.clone().into(),
                         Value::Bool(b) => (*b).into(),
+                        Value::Date(_) | Value::Time(..) => v.text().map_or(serde_json::Value::Null, Into::into),
                     };
                     obj.insert(c.name.to_owned(), j);
                 }
                 serde_json::to_writer(&mut *w, &obj).map_err(|e| Error::io(&self.tmp, e.into()))?;
                 w.write_all(b"\n").map_err(|e| Error::io(&self.tmp, e))?;
             }
+            Out::Parquet(p) => p.push(values.to_vec(), &self.table, &self.tmp)?,
         }
         self.rows += 1;
         Ok(())
@@ -344,6 +371,7 @@ impl TableWriter {
         let file = match self.out {
             Out::Csv(w) => w.into_inner().map_err(|e| Error::io(&self.tmp, e.into_error()))?,
             Out::Jsonl(w) => w,
+            Out::Parquet(p) => p.finish(&self.table, &self.tmp)?,
         };
         let file = file.into_inner().map_err(|e| Error::io(&self.tmp, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&self.tmp, e))?;
@@ -361,11 +389,7 @@ fn create_private(path: &Path) -> Result<File> {
 }
 
 fn timestamp(ms: Millis, offset_min: i32) -> Value {
-    let offset = FixedOffset::east_opt(offset_min * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
-    match DateTime::from_timestamp_millis(ms) {
-        Some(t) => Value::Text(t.with_timezone(&offset).to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
-        None => Value::Null,
-    }
+    Value::Time(ms, offset_min)
 }
 
 fn seconds(ms: i64) -> Value {
@@ -379,7 +403,7 @@ fn span_values(s: &SpanRow, day_start_hour: u8) -> Vec<Value> {
         Value::Int(s.start_ms),
         Value::Int(s.end_ms),
         Value::Int(s.utc_offset_min.into()),
-        Value::Text(localday::local_day(s.start_ms, s.utc_offset_min, day_start_hour).to_string()),
+        Value::Date(localday::local_day(s.start_ms, s.utc_offset_min, day_start_hour)),
         seconds(s.end_ms - s.start_ms),
         Value::Text(s.app.clone()),
         s.exe.clone().into(),
@@ -556,7 +580,7 @@ fn write_all(
     let mut days = open(DAYS, partial)?;
     let mut totals = open(DAILY_TOTALS, partial)?;
     for d in &report.days {
-        let day = Value::Text(d.date.to_string());
+        let day = Value::Date(d.date);
         days.row(&[day.clone(), Value::Float(d.usage.active_seconds), Value::Float(d.usage.target_seconds)])?;
         for t in &d.usage.targets {
             totals.row(&[
@@ -587,7 +611,7 @@ fn write_all(
             Value::Int(r.id),
             Value::Text(r.scope.as_str().into()),
             r.platform.clone().into(),
-            Value::Text(r.day.to_string()),
+            Value::Date(r.day),
             timestamp(r.start_ms, 0),
             timestamp(r.end_ms, 0),
             Value::Bool(r.worth),
@@ -607,6 +631,7 @@ fn write_all(
         null: match opts.format {
             Format::Csv => "an empty field",
             Format::Jsonl => "null",
+            Format::Parquet => "null (the column is optional)",
         },
         tables: writers
             .iter()
@@ -640,4 +665,151 @@ fn write_all(
         files,
         schema: schema_path,
     })
+}
+
+/// Parquet through the crate's low-level column writer: rows are buffered into row groups
+/// of [`ROW_GROUP`](parquet_out::ROW_GROUP) rows and written column by column.
+mod parquet_out {
+    use super::{ColumnType, Table, Value};
+    use crate::{Error, Result};
+    use parquet::basic::Compression;
+    use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use std::fs::File;
+    use std::io::BufWriter;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    /// Rows per row group: large enough for good compression, small enough to buffer.
+    pub const ROW_GROUP: usize = 65_536;
+
+    pub struct ParquetOut {
+        writer: SerializedFileWriter<BufWriter<File>>,
+        rows: Vec<Vec<Value>>,
+    }
+
+    fn error(path: &Path, e: parquet::errors::ParquetError) -> Error {
+        match e {
+            parquet::errors::ParquetError::External(inner) => match inner.downcast::<std::io::Error>() {
+                Ok(io) => Error::io(path, *io),
+                Err(other) => Error::Invalid(format!("cannot write {}: {other}", path.display())),
+            },
+            e => Error::Invalid(format!("cannot write {}: {e}", path.display())),
+        }
+    }
+
+    /// The table's Parquet schema, as a message type.
+    pub fn message_type(table: &Table) -> String {
+        let mut m = format!("message {} {{\n", table.name);
+        for c in table.columns {
+            let repetition = if c.nullable { "optional" } else { "required" };
+            let (physical, annotation) = match c.ty {
+                ColumnType::Integer => ("INT64", ""),
+                ColumnType::Float => ("DOUBLE", ""),
+                ColumnType::Text => ("BYTE_ARRAY", " (STRING)"),
+                ColumnType::Boolean => ("BOOLEAN", ""),
+                ColumnType::Date => ("INT32", " (DATE)"),
+                ColumnType::Timestamp => ("INT64", " (TIMESTAMP(MILLIS,true))"),
+            };
+            m += &format!("  {repetition} {physical} {}{annotation};\n", c.name);
+        }
+        m + "}\n"
+    }
+
+    impl ParquetOut {
+        pub fn new(table: &Table, file: BufWriter<File>, path: &Path) -> Result<ParquetOut> {
+            let schema =
+                parquet::schema::parser::parse_message_type(&message_type(table)).map_err(|e| error(path, e))?;
+            let props = WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .set_created_by(format!("mast {}", env!("CARGO_PKG_VERSION")))
+                .build();
+            let writer =
+                SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props)).map_err(|e| error(path, e))?;
+            Ok(ParquetOut { writer, rows: Vec::with_capacity(1024) })
+        }
+
+        pub fn push(&mut self, row: Vec<Value>, table: &Table, path: &Path) -> Result<()> {
+            self.rows.push(row);
+            if self.rows.len() >= ROW_GROUP {
+                self.flush(table, path)?;
+            }
+            Ok(())
+        }
+
+        fn flush(&mut self, table: &Table, path: &Path) -> Result<()> {
+            if self.rows.is_empty() {
+                return Ok(());
+            }
+            let rows = std::mem::take(&mut self.rows);
+            let mut group = self.writer.next_row_group().map_err(|e| error(path, e))?;
+            let mut i = 0;
+            while let Some(mut column) = group.next_column().map_err(|e| error(path, e))? {
+                let c = &table.columns[i];
+                let cells = rows.iter().map(|r| &r[i]);
+                let defs: Vec<i16> = cells.clone().map(|v| i16::from(!matches!(v, Value::Null))).collect();
+                let defs = c.nullable.then_some(defs.as_slice());
+                let written = match c.ty {
+                    ColumnType::Integer | ColumnType::Timestamp => {
+                        let values: Vec<i64> = cells
+                            .filter_map(|v| match v {
+                                Value::Int(n) | Value::Time(n, _) => Some(*n),
+                                _ => None,
+                            })
+                            .collect();
+                        column.typed::<Int64Type>().write_batch(&values, defs, None)
+                    }
+                    ColumnType::Float => {
+                        let values: Vec<f64> = cells
+                            .filter_map(|v| match v {
+                                Value::Float(f) => Some(*f),
+                                _ => None,
+                            })
+                            .collect();
+                        column.typed::<DoubleType>().write_batch(&values, defs, None)
+                    }
+                    ColumnType::Text => {
+                        let values: Vec<ByteArray> = cells
+                            .filter_map(|v| match v {
+                                Value::Text(t) => Some(ByteArray::from(t.as_str())),
+                                _ => None,
+                            })
+                            .collect();
+                        column.typed::<ByteArrayType>().write_batch(&values, defs, None)
+                    }
+                    ColumnType::Boolean => {
+                        let values: Vec<bool> = cells
+                            .filter_map(|v| match v {
+                                Value::Bool(b) => Some(*b),
+                                _ => None,
+                            })
+                            .collect();
+                        column.typed::<BoolType>().write_batch(&values, defs, None)
+                    }
+                    ColumnType::Date => {
+                        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch");
+                        let values: Vec<i32> = cells
+                            .filter_map(|v| match v {
+                                Value::Date(d) => Some((*d - epoch).num_days() as i32),
+                                _ => None,
+                            })
+                            .collect();
+                        column.typed::<Int32Type>().write_batch(&values, defs, None)
+                    }
+                };
+                written.map_err(|e| error(path, e))?;
+                column.close().map_err(|e| error(path, e))?;
+                i += 1;
+            }
+            group.close().map_err(|e| error(path, e))?;
+            Ok(())
+        }
+
+        /// Writes the last row group and the footer; returns the file for syncing.
+        pub fn finish(mut self: Box<Self>, table: &Table, path: &Path) -> Result<BufWriter<File>> {
+            self.flush(table, path)?;
+            self.writer.into_inner().map_err(|e| error(path, e))
+        }
+    }
 }

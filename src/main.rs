@@ -40,7 +40,7 @@ enum Command {
     Mismatch(cli::mismatch::MismatchArgs),
     /// Rate a session or a day: worth it, or not.
     Rate(cli::rate::RateArgs),
-    /// Export your data (spans, daily totals, goals, ratings) as CSV or JSON Lines, with a
+    /// Export your data (spans, daily totals, goals, ratings) as CSV, JSON Lines or Parquet, with a
     /// schema of every column.
     Export(cli::export::ExportArgs),
     /// Fill a separate demo data dir with realistic synthetic usage (never your own data).

@@ -114,6 +114,15 @@ fn the_export_reads_back_and_matches_the_report_goals_and_schema() {
         }
     }
 
+    // Parquet (read back with pyarrow and DuckDB by scripts/export-readback.sh in make test).
+    let pq_dir = s.dir.path().join("export-parquet");
+    let pq = s.json(&["--demo", "export", "--format", "parquet", "--out", pq_dir.to_str().unwrap(), "--json"]);
+    assert_eq!(pq["files"][0]["rows"].as_u64().unwrap() as usize, spans.len());
+    for f in pq["files"].as_array().unwrap() {
+        let bytes = std::fs::read(f["path"].as_str().unwrap()).unwrap();
+        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "{f}: not a whole Parquet file");
+    }
+
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

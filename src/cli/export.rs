@@ -14,6 +14,8 @@ pub enum FormatArg {
     Csv,
     /// JSON Lines: one object per row.
     Jsonl,
+    /// Apache Parquet (Snappy), for pandas, Polars, DuckDB, Spark.
+    Parquet,
 }
 
 #[derive(Args, Debug)]
@@ -60,6 +62,7 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<()> {
     let format = match args.format {
         FormatArg::Csv => Format::Csv,
         FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Parquet => Format::Parquet,
     };
     let opts = ExportOptions { format, out_dir: args.out.clone(), from, to, force: args.force };
     let show = std::io::stderr().is_terminal();

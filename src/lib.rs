@@ -22,6 +22,7 @@ pub mod notify;
 pub mod nudge;
 pub mod paths;
 pub mod privacy;
+pub mod research;
 pub mod rule_draft;
 pub mod sensor;
 pub mod settings;

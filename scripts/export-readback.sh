@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Mast's personal export read back by the tools researchers use: installs pyarrow and duckdb
-# from PyPI into a venv under ~/.cache/mast-tools (once), fills a demo data dir in a temp
-# dir, exports it as CSV, JSON Lines and Parquet and checks types, row counts and totals
-# against `mast report` (scripts/export_readback.py).
+# Mast's exports read back by the tools researchers use: installs pyarrow and duckdb from
+# PyPI into a venv under ~/.cache/mast-tools (once), fills a demo data dir in a temp dir,
+# exports it as CSV, JSON Lines and Parquet and as a research bundle, and checks types, row
+# counts and totals against `mast report` (scripts/export_readback.py).
 #
 #   scripts/export-readback.sh [path/to/mast]   (default: $CARGO_TARGET_DIR or target, debug)
 set -euo pipefail

@@ -1,5 +1,5 @@
-"""Reads Mast's personal export back with the tools researchers use (pyarrow, DuckDB) and
-holds it against `mast report --json` and `mast goals list --json`.
+"""Reads Mast's personal export and a research bundle back with the tools researchers use
+(pyarrow, DuckDB) and holds them against `mast report --json` and `mast goals list --json`.
 
     export_readback.py MAST_BIN   (MAST_DATA_DIR / MAST_CONFIG_DIR name a demo sandbox)
 
@@ -79,6 +79,43 @@ for fmt, reader in (("csv", "read_csv"), ("jsonl", "read_json")):
 titles = db.execute(f"SELECT count(*) FROM read_csv('{out}/csv/spans.csv') WHERE title IS NOT NULL").fetchone()[0]
 ptitles = db.execute(f"SELECT count(*) FROM {spans} WHERE title IS NOT NULL").fetchone()[0]
 check(titles == ptitles, f"titles: CSV {titles}, Parquet {ptitles}")
+
+# The research bundle: Parquet and CSV agree, and hold the report's minutes per platform.
+from datetime import date, timedelta
+to = date.fromisoformat(json.loads(mast("report", "--json"))["from"]) - timedelta(days=1)
+frm = to - timedelta(days=20)
+protocol = f"{out}/study.toml"
+open(protocol, "w").write(f"""study_id = "readback-test"
+title = "Read-back test"
+consent = "I agree."
+[period]
+from = {frm}
+to = {to}
+[collect]
+daily_totals = true
+sessions = true
+spans = true
+[anonymisation]
+time = "relative_days"
+min_days = 0
+""")
+manifest = json.loads(mast("research", "export", "--protocol", protocol, "--out", f"{out}/bundle", "--consent", "--json"))
+study_report = json.loads(mast("report", "--from", str(frm), "--to", str(to), "--json"))
+bundle = f"{out}/bundle"
+dictionary = json.load(open(f"{bundle}/dictionary.json"))
+for table in dictionary["tables"]:
+    t = pq.read_table(f"{bundle}/{table['name']}.parquet")
+    check(t.num_rows == manifest["files"][f"{table['name']}.parquet"], f"bundle {table['name']}: rows")
+    for col in table["columns"]:
+        check(str(t.schema.field(col["name"]).type) == types[col["type"]], f"bundle {table['name']}.{col['name']}")
+    n = db.execute(f"SELECT count(*) FROM read_csv('{bundle}/{table['name']}.csv')").fetchone()[0]
+    check(n == t.num_rows, f"bundle {table['name']}: CSV {n} rows, Parquet {t.num_rows}")
+shared = dict(db.execute(f"SELECT target, sum(seconds) FROM '{bundle}/daily_totals.parquet' GROUP BY 1").fetchall())
+days_n = db.execute(f"SELECT count(DISTINCT day), min(day), max(day) FROM '{bundle}/daily_totals.parquet'").fetchone()
+check(days_n[1] >= 0 and days_n[2] <= 20, f"relative days {days_n}")
+for t in study_report["total"]["targets"]:
+    check(abs(shared.get(t["platform"], 0) - t["seconds"]) <= 21, f"bundle {t['platform']}: {shared.get(t['platform'])} s, report {t['seconds']} s")
+check(sum(shared.values()) > 0, "the bundle holds time")
 
 print(f"export-readback: ok ({rows['spans']} spans, {len(report['days'])} days, {len(goals)} goals; "
       f"{total / 3600:.1f} h; CSV, JSON Lines and Parquet agree with mast report)")

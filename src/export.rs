@@ -253,7 +253,7 @@ pub struct Progress {
 
 /// A cell.
 #[derive(Clone, Debug, PartialEq)]
-enum Value {
+pub(crate) enum Value {
     Null,
     Int(i64),
     Float(f64),
@@ -265,6 +265,18 @@ enum Value {
 }
 
 impl Value {
+    /// The value as CSV shows it (empty for null).
+    pub(crate) fn display(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Text(t) => t.clone(),
+            Value::Bool(b) => b.to_string(),
+            Value::Date(_) | Value::Time(..) => self.text().unwrap_or_default(),
+        }
+    }
+
     /// The text CSV and JSON Lines show for a date or a time.
     fn text(&self) -> Option<String> {
         match self {
@@ -292,7 +304,7 @@ impl From<Option<i64>> for Value {
 }
 
 /// Writes the rows of one table in one format, to a temporary file renamed on `finish`.
-struct TableWriter {
+pub(crate) struct TableWriter {
     table: Table,
     tmp: PathBuf,
     path: PathBuf,
@@ -315,6 +327,12 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 
 impl TableWriter {
     fn create(table: Table, format: Format, dir: &Path) -> Result<TableWriter> {
+        TableWriter::create_with(table, format, dir, true)
+    }
+
+    /// `compressed`: Parquet pages Snappy-compressed (the research export writes them plain,
+    /// so that its privacy scan reads every byte as written).
+    pub(crate) fn create_with(table: Table, format: Format, dir: &Path, compressed: bool) -> Result<TableWriter> {
         let path = dir.join(format!("{}.{}", table.name, format.extension()));
         let tmp = dir.join(format!(".{}.{}.partial", table.name, format.extension()));
         let file = BufWriter::new(create_private(&tmp)?);
@@ -325,23 +343,16 @@ impl TableWriter {
                 Out::Csv(Box::new(w))
             }
             Format::Jsonl => Out::Jsonl(file),
-            Format::Parquet => Out::Parquet(Box::new(parquet_out::ParquetOut::new(&table, file, &tmp)?)),
+            Format::Parquet => Out::Parquet(Box::new(parquet_out::ParquetOut::new(&table, file, &tmp, compressed)?)),
         };
         Ok(TableWriter { table, tmp, path, out, rows: 0 })
     }
 
-    fn row(&mut self, values: &[Value]) -> Result<()> {
+    pub(crate) fn row(&mut self, values: &[Value]) -> Result<()> {
         debug_assert_eq!(values.len(), self.table.columns.len(), "{}", self.table.name);
         match &mut self.out {
             Out::Csv(w) => {
-                let fields = values.iter().map(|v| match v {
-                    Value::Null => String::new(),
-                    Value::Int(i) => i.to_string(),
-                    Value::Float(f) => f.to_string(),
-                    Value::Text(t) => t.clone(),
-                    Value::Bool(b) => b.to_string(),
-                    Value::Date(_) | Value::Time(..) => v.text().unwrap_or_default(),
-                });
+                let fields = values.iter().map(Value::display);
                 w.write_record(fields).map_err(|e| csv_error(&self.tmp, e))?;
             }
             Out::Jsonl(w) => {
@@ -367,7 +378,7 @@ impl TableWriter {
     }
 
     /// Flushes and syncs the temporary file; the rename comes once every table is done.
-    fn finish(self) -> Result<(PathBuf, PathBuf, u64, Table)> {
+    pub(crate) fn finish(self) -> Result<(PathBuf, PathBuf, u64, Table)> {
         let file = match self.out {
             Out::Csv(w) => w.into_inner().map_err(|e| Error::io(&self.tmp, e.into_error()))?,
             Out::Jsonl(w) => w,
@@ -718,11 +729,11 @@ mod parquet_out {
     }
 
     impl ParquetOut {
-        pub fn new(table: &Table, file: BufWriter<File>, path: &Path) -> Result<ParquetOut> {
+        pub fn new(table: &Table, file: BufWriter<File>, path: &Path, compressed: bool) -> Result<ParquetOut> {
             let schema =
                 parquet::schema::parser::parse_message_type(&message_type(table)).map_err(|e| error(path, e))?;
             let props = WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
+                .set_compression(if compressed { Compression::SNAPPY } else { Compression::UNCOMPRESSED })
                 .set_created_by(format!("mast {}", env!("CARGO_PKG_VERSION")))
                 .build();
             let writer =

@@ -43,6 +43,8 @@ enum Command {
     /// Export your data (spans, daily totals, goals, ratings) as CSV, JSON Lines or Parquet, with a
     /// schema of every column.
     Export(cli::export::ExportArgs),
+    /// Share anonymised data with a research study, with your consent: preview, then export.
+    Research(cli::research::ResearchArgs),
     /// Fill a separate demo data dir with realistic synthetic usage (never your own data).
     Demo {
         /// How many days of usage, ending today.
@@ -129,6 +131,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Mismatch(args) => cli::mismatch::run(&env, &args)?,
         Command::Rate(args) => cli::rate::run(&env, args)?,
         Command::Export(args) => cli::export::run(&env, &args)?,
+        Command::Research(args) => cli::research::run(&env, args)?,
         Command::Log(args) => cli::log::run(&env, args.day.as_deref(), args.last, args.json)?,
         Command::Demo { days, force, heavy_year } => cli::demo::run(&env, days, force, heavy_year)?,
         Command::Rules { command } => match command {

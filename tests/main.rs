@@ -7,5 +7,6 @@ mod export;
 mod goals;
 mod mismatch;
 mod notify;
+mod research;
 mod util;
 mod x11;

@@ -16,6 +16,7 @@ pub mod log;
 pub mod mismatch;
 pub mod rate;
 pub mod report;
+pub mod research;
 pub mod rules;
 pub mod status;
 pub mod track;

@@ -147,6 +147,16 @@ impl Store {
         Ok(())
     }
 
+    /// Every title and url stored, for the research export's privacy scan.
+    pub fn stored_texts(&self, mut f: impl FnMut(&str)) -> Result<()> {
+        let mut st = self.conn.prepare("SELECT text FROM titles UNION ALL SELECT text FROM urls")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            f(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?);
+        }
+        Ok(())
+    }
+
     /// The most recent `n` spans, oldest first.
     pub fn last_spans(&self, n: usize) -> Result<Vec<SpanRow>> {
         let first: Option<Millis> = self

@@ -1,0 +1,101 @@
+//! `mast research preview|export`: sharing with a study, see [`mast::research`].
+
+use super::{now_ms, print_json, Env};
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+use mast::research::bundle::{self, Data, Needles, Participant};
+use mast::research::protocol::Protocol;
+use mast::views::report_params;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ResearchArgs {
+    #[command(subcommand)]
+    pub command: ResearchCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ResearchCommand {
+    /// Show exactly what a study would receive (a summary and sample rows); writes nothing.
+    Preview {
+        /// The study's protocol file (TOML), from the researcher.
+        #[arg(long)]
+        protocol: PathBuf,
+        /// Sample rows per table.
+        #[arg(long, default_value_t = 5)]
+        rows: usize,
+    },
+    /// Write the anonymised bundle for a study, after you have read and accepted its consent text.
+    Export {
+        #[arg(long)]
+        protocol: PathBuf,
+        /// The bundle's directory (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+        /// I have read the study's consent text and agree to share this data.
+        #[arg(long)]
+        consent: bool,
+        /// Print the manifest as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn prepare(env: &Env, protocol: &std::path::Path) -> Result<(mast::store::Store, Protocol, Participant, Data)> {
+    let protocol = Protocol::load(protocol, &env.rules)?;
+    let store = env.store()?;
+    let participant = Participant::for_study(&env.paths, &protocol.study_id)?;
+    let params = report_params(&env.settings, env.today(), env.today());
+    let data = bundle::build(&store, params, &protocol, &participant, env.today())?;
+    Ok((store, protocol, participant, data))
+}
+
+pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
+    match args.command {
+        ResearchCommand::Preview { protocol, rows } => {
+            let (_, protocol, participant, data) = prepare(env, &protocol)?;
+            println!("Study: {} ({})", protocol.title, protocol.study_id);
+            println!("Your data from {} to {}, as participant {}:", data.from, data.to, participant.pseudonym);
+            for (name, header, sample) in data.sample(rows) {
+                let n = data.counts().into_iter().find(|(t, _)| *t == name).map_or(0, |(_, n)| n);
+                println!("\n{name}: {n} rows{}", if n > rows { format!(", the first {rows}:") } else { ":".into() });
+                println!("  {}", header.join(", "));
+                for r in sample {
+                    println!("  {}", r.join(", "));
+                }
+            }
+            println!(
+                "\nNever shared: window titles, urls, apps outside the study's list, executable paths, host and user \
+                 names. Times are coarsened to {} minutes{}.",
+                protocol.granularity_minutes,
+                match protocol.anonymisation.time {
+                    mast::research::protocol::TimeMode::Shifted => " and dates moved by a secret number of weeks",
+                    mast::research::protocol::TimeMode::RelativeDays => "; days are numbered from the study's start",
+                }
+            );
+            println!("To share it: mast research export --protocol FILE --out DIR --consent");
+        }
+        ResearchCommand::Export { protocol, out, consent, json } => {
+            let (store, protocol, participant, data) = prepare(env, &protocol)?;
+            if !consent {
+                println!("Consent for \"{}\" ({}):\n\n{}\n", protocol.title, protocol.study_id, protocol.consent);
+                bail!(
+                    "nothing was written: read the consent text above and `mast research preview`, then run again \
+                     with --consent to agree"
+                );
+            }
+            let needles = Needles::gather(&store)?;
+            let manifest =
+                bundle::write(&data, &protocol, &participant, &needles, env.settings.day_start_hour, now_ms(), &out)?;
+            if json {
+                return print_json(&manifest);
+            }
+            println!("Wrote the bundle for {} to {}:", protocol.study_id, out.display());
+            for (file, rows) in &manifest.files {
+                println!("  {file:<24} {rows:>8} rows");
+            }
+            println!("  dictionary.json, manifest.json");
+        }
+    }
+    Ok(())
+}

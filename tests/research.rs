@@ -1,0 +1,211 @@
+//! `mast research`: the leak test (canary titles, urls, a user name and a home path in the
+//! store; no research file may hold any of them), fail-closed aborts, consent, and the
+//! bundle's numbers against the store. Read back with pyarrow and DuckDB in
+//! scripts/export-readback.sh.
+
+use crate::util::Sandbox;
+use mast::classify::Rules;
+use mast::model::{Span, StoredWindow};
+use mast::settings::TitlePolicy;
+use mast::store::{Classifier, Store};
+use std::path::Path;
+
+/// Monday 2026-06-01 12:00 UTC.
+const MONDAY_NOON: i64 = 1_780_315_200_000;
+const DAY: i64 = 86_400_000;
+const CANARY_TITLE: &str = "Canary-Title-7f3a — Instagram — Mozilla Firefox";
+const CANARY_URL: &str = "https://www.instagram.com/canary-path-91c2/";
+const CANARY_DOC: &str = "canary-private-doc-55e1.txt - Text Editor";
+const CANARY_USER: &str = "canaryuser4d2";
+
+fn window(app: &str, title: &str, url: Option<&str>) -> StoredWindow {
+    StoredWindow {
+        app: app.into(),
+        exe: app.into(),
+        title: Some(title.into()),
+        url: url.map(Into::into),
+        ..Default::default()
+    }
+}
+
+/// Ten days of Instagram, YouTube and an editor, with canaries in titles and urls.
+fn seeded() -> Sandbox {
+    let s = Sandbox::new();
+    s.write_config("config.toml", "title_policy = \"all\"\n");
+    std::fs::create_dir_all(s.data_dir()).unwrap();
+    let mut store = Store::open(&s.db()).unwrap();
+    let classifier = Classifier { rules: Rules::builtin(), policy: TitlePolicy::All };
+    store.sync_classification(&classifier).unwrap();
+    let mut spans = Vec::new();
+    for d in 0..10 {
+        let t = MONDAY_NOON + d * DAY;
+        let span = |start: i64, minutes: i64, w: StoredWindow| Span {
+            start_ms: start,
+            end_ms: start + minutes * 60_000,
+            utc_offset_min: 120,
+            window: w,
+        };
+        spans.push(span(t, 20, window("firefox", CANARY_TITLE, Some(CANARY_URL))));
+        spans.push(span(t + 30 * 60_000, 10, window("firefox", "Cats - YouTube — Mozilla Firefox", None)));
+        spans.push(span(t + 45 * 60_000, 30, window("gedit", CANARY_DOC, None)));
+    }
+    store.insert_observed(spans, &classifier).unwrap();
+    assert!(store.span_count().unwrap() >= 30);
+    s
+}
+
+fn protocol(s: &Sandbox, extra: &str) -> std::path::PathBuf {
+    let path = s.dir.path().join("study.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "study_id = \"leak-test\"\ntitle = \"Leak test\"\nconsent = \"I agree.\"\n\
+             [period]\nfrom = 2026-06-01\nto = 2026-06-10\n\
+             [collect]\ndaily_totals = true\nsessions = true\nspans = true\n{extra}"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn research(s: &Sandbox, args: &[&str]) -> std::process::Output {
+    let home = s.dir.path().join(CANARY_USER);
+    s.command().args(args).env("USER", CANARY_USER).env("LOGNAME", CANARY_USER).env("HOME", &home).output().unwrap()
+}
+
+fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn no_research_file_holds_a_title_url_user_name_host_name_or_home_path() {
+    let s = seeded();
+    let study = protocol(&s, "[anonymisation]\nmin_days = 0\n");
+    let out = s.dir.path().join("bundle");
+    let done = research(
+        &s,
+        &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--consent"],
+    );
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+
+    let host = rustix::system::uname().nodename().to_string_lossy().into_owned();
+    let home = s.dir.path().join(CANARY_USER).to_string_lossy().into_owned();
+    let files = all_bytes(&out);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for want in [
+        "manifest.json",
+        "dictionary.json",
+        "daily_totals.csv",
+        "daily_totals.parquet",
+        "spans.parquet",
+        "sessions.csv",
+    ] {
+        assert!(names.contains(&want), "{want} missing: {names:?}");
+    }
+    let canaries = [
+        "Canary-Title-7f3a",
+        "canary-path-91c2",
+        "instagram.com",
+        "canary-private-doc",
+        "gedit",
+        "firefox",
+        "Text Editor",
+        CANARY_USER,
+        &home,
+        &host,
+    ];
+    for (name, bytes) in &files {
+        for c in canaries {
+            assert!(!contains(bytes, c), "{name} contains {c:?}");
+        }
+    }
+    // The data is there, named by platform; the editor's time is not shared at all.
+    let daily = String::from_utf8(files.iter().find(|(n, _)| n == "daily_totals.csv").unwrap().1.clone()).unwrap();
+    assert!(daily.contains(",instagram,1200,") && daily.contains(",youtube,600,"), "{daily}");
+    assert_eq!(daily.lines().count(), 1 + 2 * 10, "{daily}");
+}
+
+#[test]
+fn a_bundle_that_would_leak_is_not_written_and_consent_is_required() {
+    let s = seeded();
+    let out = s.dir.path().join("bundle");
+    let out_arg = out.to_str().unwrap();
+    // Without --consent: the consent text, and nothing written.
+    let study = protocol(&s, "");
+    let done = research(&s, &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out_arg]);
+    assert!(!done.status.success());
+    assert!(String::from_utf8_lossy(&done.stdout).contains("I agree."));
+    assert!(String::from_utf8_lossy(&done.stderr).contains("run again with --consent"));
+    assert!(!out.exists());
+
+    // A study category named like the user: the scan finds it and nothing is left behind.
+    let study = protocol(&s, &format!("[targets]\nreport = \"categories\"\n[targets.categories]\n{CANARY_USER} = [\"instagram\"]\n[anonymisation]\nmin_days = 0\n"));
+    let done =
+        research(&s, &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out_arg, "--consent"]);
+    assert!(!done.status.success());
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert!(err.contains("would contain your user name") && err.contains("nothing was written"), "{err}");
+    assert!(!err.contains(CANARY_USER), "the message must not repeat what leaked: {err}");
+    let left: Vec<_> = std::fs::read_dir(s.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().contains("bundle")), "{left:?}");
+
+    // A protocol asking for titles is refused before anything is read.
+    let study = protocol(&s, "titles = true\n");
+    let done = research(&s, &["research", "preview", "--protocol", study.to_str().unwrap()]);
+    assert!(!done.status.success());
+    assert!(String::from_utf8_lossy(&done.stderr).contains("`collect.titles` asks for data Mast never shares"));
+}
+
+#[test]
+fn the_participant_is_stable_per_study_and_shifted_days_keep_the_weekday() {
+    let s = seeded();
+    let study = protocol(&s, "[anonymisation]\nmin_days = 0\n");
+    let mut pseudonyms = Vec::new();
+    for n in 0..2 {
+        let out = s.dir.path().join(format!("bundle{n}"));
+        let done = research(
+            &s,
+            &[
+                "research",
+                "export",
+                "--protocol",
+                study.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--consent",
+                "--json",
+            ],
+        );
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        let m: serde_json::Value = serde_json::from_slice(&done.stdout).unwrap();
+        pseudonyms.push(m["participant"].as_str().unwrap().to_owned());
+        // Determinism: the same data and protocol give the same data files.
+        if n == 1 {
+            for f in ["daily_totals.csv", "sessions.csv", "spans.csv", "spans.parquet", "dictionary.json"] {
+                assert_eq!(
+                    std::fs::read(s.dir.path().join("bundle0").join(f)).unwrap(),
+                    std::fs::read(out.join(f)).unwrap(),
+                    "{f}"
+                );
+            }
+        }
+    }
+    assert_eq!(pseudonyms[0], pseudonyms[1]);
+    assert!(pseudonyms[0].starts_with("p-") && pseudonyms[0].len() == 18);
+    let daily = std::fs::read_to_string(s.dir.path().join("bundle0/daily_totals.csv")).unwrap();
+    let first = daily.lines().nth(1).unwrap();
+    assert!(!first.starts_with("2026-06-01"), "the days are shifted: {first}");
+    let date = chrono::NaiveDate::parse_from_str(&first[..10], "%Y-%m-%d").unwrap();
+    assert_eq!(chrono::Datelike::weekday(&date), chrono::Weekday::Mon, "{first}");
+    assert!(first.contains(",1,instagram,"), "weekday 1 (Monday): {first}");
+}

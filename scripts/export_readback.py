@@ -117,5 +117,22 @@ for t in study_report["total"]["targets"]:
     check(abs(shared.get(t["platform"], 0) - t["seconds"]) <= 21, f"bundle {t['platform']}: {shared.get(t['platform'])} s, report {t['seconds']} s")
 check(sum(shared.values()) > 0, "the bundle holds time")
 
+# Three participants merged: the dataset holds the sum of the three, one partition each.
+bundles = [bundle]
+for i in (1, 2):
+    env = dict(os.environ, MAST_DATA_DIR=f"{out}/p{i}/data", MAST_CONFIG_DIR=f"{out}/p{i}/config")
+    subprocess.run([MAST, "demo", "--days", "30"], env=env, check=True, capture_output=True)
+    subprocess.run([MAST, "--demo", "research", "export", "--protocol", protocol, "--out", f"{out}/bundle{i}",
+                    "--consent"], env=env, check=True, capture_output=True)
+    bundles.append(f"{out}/bundle{i}")
+mast("research", "merge", *bundles, "--out", f"{out}/dataset")
+each = sum(db.execute(f"SELECT sum(seconds) FROM '{b}/daily_totals.parquet'").fetchone()[0] for b in bundles)
+merged_sum, people = db.execute(f"SELECT sum(seconds), count(DISTINCT participant) FROM read_parquet("
+                                f"'{out}/dataset/daily_totals/*/*.parquet', hive_partitioning = true)").fetchone()
+check(people == 3 and merged_sum == each, f"merged: {people} participants, {merged_sum} s; the bundles {each} s")
+pandas_rows = pq.read_table(f"{out}/dataset/spans").num_rows
+check(pandas_rows == sum(pq.read_table(f"{b}/spans.parquet").num_rows for b in bundles), "merged spans rows")
+
 print(f"export-readback: ok ({rows['spans']} spans, {len(report['days'])} days, {len(goals)} goals; "
-      f"{total / 3600:.1f} h; CSV, JSON Lines and Parquet agree with mast report)")
+      f"{total / 3600:.1f} h; CSV, JSON Lines and Parquet agree with mast report; a research bundle and "
+      f"a dataset of 3 participants ({merged_sum / 3600:.1f} h) read back)")

@@ -209,3 +209,82 @@ fn the_participant_is_stable_per_study_and_shifted_days_keep_the_weekday() {
     assert_eq!(chrono::Datelike::weekday(&date), chrono::Weekday::Mon, "{first}");
     assert!(first.contains(",1,instagram,"), "weekday 1 (Monday): {first}");
 }
+
+#[test]
+fn bundles_of_three_participants_merge_and_bad_sets_are_refused() {
+    let participants: Vec<Sandbox> = (0..3).map(|_| seeded()).collect();
+    let mut bundles = Vec::new();
+    for (i, s) in participants.iter().enumerate() {
+        let study = protocol(s, "[anonymisation]\nmin_days = 0\n");
+        let out = participants[0].dir.path().join(format!("bundle-{i}"));
+        let done = research(
+            s,
+            &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--consent"],
+        );
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        bundles.push(out.to_str().unwrap().to_owned());
+    }
+    let s = &participants[0];
+    let dataset = s.dir.path().join("dataset");
+    let mut args = vec!["research", "merge", "--out", dataset.to_str().unwrap(), "--json"];
+    args.extend(bundles.iter().map(String::as_str));
+    let merged = s.json(&args);
+    assert_eq!(merged["participants"].as_array().unwrap().len(), 3);
+    assert_eq!(merged["rows"]["daily_totals"], 3 * 20);
+    assert_eq!(merged["rows"]["spans"], 3 * 20);
+    let parts: Vec<_> =
+        std::fs::read_dir(dataset.join("daily_totals")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(parts.len(), 3);
+    assert!(parts.iter().all(|p| p.to_string_lossy().starts_with("participant=p-")), "{parts:?}");
+
+    let fails = |bundles: &[&str]| {
+        let out = s.dir.path().join("refused");
+        let mut args = vec!["research", "merge", "--out", out.to_str().unwrap()];
+        args.extend(bundles);
+        let err = s.fails(&args);
+        assert!(!out.exists(), "nothing written");
+        err
+    };
+    let err = fails(&[&bundles[0], &bundles[1], &bundles[0]]);
+    assert!(err.contains("are both from participant p-"), "{err}");
+
+    // Another study's bundle.
+    let other = s.dir.path().join("other-study");
+    let study = protocol(s, "");
+    std::fs::write(&study, std::fs::read_to_string(&study).unwrap().replace("leak-test", "another-study")).unwrap();
+    let done = research(
+        s,
+        &["research", "export", "--protocol", study.to_str().unwrap(), "--out", other.to_str().unwrap(), "--consent"],
+    );
+    assert!(done.status.success());
+    let err = fails(&[&bundles[1], other.to_str().unwrap()]);
+    assert!(err.contains("from study another-study") && err.contains("one study's bundles at a time"), "{err}");
+
+    // A damaged bundle: a manifest that is not JSON, a future schema, a short data file.
+    let broken = s.dir.path().join("broken");
+    let copy = |name: &str| {
+        let to = s.dir.path().join(name);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(&bundles[2]).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+        to
+    };
+    let b = copy("broken");
+    std::fs::write(b.join("manifest.json"), "{ not json").unwrap();
+    assert!(fails(&[broken.to_str().unwrap()]).contains("manifest.json is not valid JSON"));
+    let b = copy("future");
+    let m = std::fs::read_to_string(b.join("manifest.json"))
+        .unwrap()
+        .replace("\"schemaVersion\": 1", "\"schemaVersion\": 9");
+    std::fs::write(b.join("manifest.json"), m).unwrap();
+    assert!(fails(&[b.to_str().unwrap()]).contains("bundle schema 9"));
+    let b = copy("short");
+    let csv = std::fs::read_to_string(b.join("daily_totals.csv")).unwrap();
+    std::fs::write(b.join("daily_totals.csv"), csv.lines().take(3).collect::<Vec<_>>().join("\n") + "\n").unwrap();
+    assert!(fails(&[b.to_str().unwrap()]).contains("daily_totals.csv has 2 rows, its manifest says 20"));
+    let b = copy("typed");
+    std::fs::write(b.join("daily_totals.csv"), csv.replacen(",1200,", ",twenty minutes,", 1)).unwrap();
+    assert!(fails(&[b.to_str().unwrap()]).contains("has a value of the wrong type"));
+}

@@ -39,6 +39,19 @@ pub enum ResearchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// (For researchers.) Check participants' bundles of one study and merge them into one
+    /// Parquet dataset, partitioned by participant, for DuckDB, Polars, pandas or Spark.
+    Merge {
+        /// The bundle directories.
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+        /// The dataset's directory (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+        /// Print the merged manifest as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn prepare(env: &Env, protocol: &std::path::Path) -> Result<(mast::store::Store, Protocol, Participant, Data)> {
@@ -74,6 +87,21 @@ pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
                 }
             );
             println!("To share it: mast research export --protocol FILE --out DIR --consent");
+        }
+        ResearchCommand::Merge { bundles, out, json } => {
+            let merged = mast::research::merge::merge(&bundles, &out)?;
+            if json {
+                return print_json(&merged);
+            }
+            println!(
+                "Merged {} participants of {} into {}:",
+                merged.participants.len(),
+                merged.study_id,
+                out.display()
+            );
+            for (table, rows) in &merged.rows {
+                println!("  {table:<14} {rows:>9} rows   {}/{table}/participant=*/part-0.parquet", out.display());
+            }
         }
         ResearchCommand::Export { protocol, out, consent, json } => {
             let (store, protocol, participant, data) = prepare(env, &protocol)?;

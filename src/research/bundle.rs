@@ -91,6 +91,14 @@ macro_rules! tables {
 const SHIFTED_TABLES: [Table; 3] = tables!(DAY_SHIFTED);
 const RELATIVE_TABLES: [Table; 3] = tables!(DAY_RELATIVE);
 
+/// The bundle's tables for a time mode.
+pub fn tables(mode: TimeMode) -> [Table; 3] {
+    match mode {
+        TimeMode::Shifted => SHIFTED_TABLES,
+        TimeMode::RelativeDays => RELATIVE_TABLES,
+    }
+}
+
 /// What this machine keeps for a study: the participant's pseudonym and secret time shift.
 /// Stored in the data dir (0600), created on first use; never part of a bundle but the
 /// pseudonym.
@@ -214,10 +222,7 @@ pub fn build(
         let minute = (ms - localday::day_start_ms(day, offset_min, params.day_start_hour)) / 60_000;
         (day, minute / g * g)
     };
-    let tables = match protocol.anonymisation.time {
-        TimeMode::Shifted => SHIFTED_TABLES,
-        TimeMode::RelativeDays => RELATIVE_TABLES,
-    };
+    let tables = tables(protocol.anonymisation.time);
 
     let mut daily = None;
     if protocol.collect.daily_totals {
@@ -345,6 +350,9 @@ pub struct Manifest {
 #[serde(rename_all = "camelCase")]
 pub struct Applied {
     pub granularity_minutes: u32,
+    /// How days are given: `shifted` or `relative_days`.
+    pub time_mode: TimeMode,
+    /// The same, in words.
     pub time: String,
     /// Days in the study period.
     pub days: i64,
@@ -480,6 +488,7 @@ fn write_into(
         mast_version: env!("CARGO_PKG_VERSION").into(),
         applied: Applied {
             granularity_minutes: protocol.granularity_minutes,
+            time_mode: protocol.anonymisation.time,
             time: match protocol.anonymisation.time {
                 TimeMode::Shifted => "shifted by a secret whole number of weeks".into(),
                 TimeMode::RelativeDays => "day numbers from the study's first day".into(),

@@ -66,7 +66,7 @@ pub enum Targets {
 }
 
 /// How time is made unrecognisable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeMode {
     /// Dates and times moved by a random whole number of weeks, secret and fixed per

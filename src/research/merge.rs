@@ -1,0 +1,186 @@
+//! `mast research merge`: participants' bundles of one study into one Parquet dataset.
+//!
+//! Each bundle is checked before anything is written: its `manifest.json` must parse, have
+//! this Mast's bundle schema version, the same study and time mode as the others, a
+//! participant not seen before, and its data files (read from the CSV, whose columns are
+//! checked against the bundle's schema) must hold the rows the manifest lists. The dataset
+//! is written hive-style, `TABLE/participant=PSEUDONYM/part-0.parquet`, which DuckDB,
+//! Polars, pandas (pyarrow) and Spark read as one table with a `participant` column, plus a
+//! `manifest.json` listing the participants and a copy of the data dictionary. It goes to a
+//! sibling dir first and is renamed into place only when complete.
+
+use super::bundle::{self, Manifest, BUNDLE_SCHEMA};
+use crate::export::{ColumnType, Format, Table, TableWriter, Value};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The merged dataset's manifest.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedManifest {
+    pub schema_version: u32,
+    pub study_id: String,
+    pub study_title: String,
+    pub participants: Vec<Manifest>,
+    /// Rows per table over all participants.
+    pub rows: BTreeMap<String, u64>,
+}
+
+fn bad(dir: &Path, what: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("{} is not a usable bundle: {what}", dir.display()))
+}
+
+/// Reads and checks one bundle's manifest.
+fn manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            bad(dir, "it has no manifest.json; give the directories `mast research export` wrote")
+        }
+        _ => Error::io(&path, e),
+    })?;
+    let version: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(dir, format!("manifest.json is not valid JSON ({e})")))?;
+    match version.get("schemaVersion").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(BUNDLE_SCHEMA) => {}
+        Some(v) => {
+            return Err(bad(
+                dir,
+                format!(
+                    "it has bundle schema {v}, this Mast reads {BUNDLE_SCHEMA}; merge it with the Mast that wrote it"
+                ),
+            ))
+        }
+        None => return Err(bad(dir, "manifest.json has no schemaVersion")),
+    }
+    serde_json::from_value(version).map_err(|e| bad(dir, format!("manifest.json is not a bundle manifest ({e})")))
+}
+
+/// Parses one CSV cell by its column's type.
+fn cell(text: &str, ty: ColumnType) -> Option<Value> {
+    Some(match ty {
+        ColumnType::Integer => Value::Int(text.parse().ok()?),
+        ColumnType::Float => Value::Float(text.parse().ok()?),
+        ColumnType::Text => Value::Text(text.to_owned()),
+        ColumnType::Boolean => Value::Bool(text.parse().ok()?),
+        ColumnType::Date => Value::Date(NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?),
+        ColumnType::Timestamp => return None,
+    })
+}
+
+/// A bundle table's rows, from its CSV.
+fn rows(dir: &Path, table: &Table) -> Result<Vec<Vec<Value>>> {
+    let path = dir.join(format!("{}.csv", table.name));
+    let mut reader =
+        csv::Reader::from_path(&path).map_err(|e| bad(dir, format!("cannot read {}: {e}", path.display())))?;
+    let header: Vec<String> =
+        reader.headers().map_err(|e| bad(dir, format!("{}: {e}", path.display())))?.iter().map(str::to_owned).collect();
+    let want: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    if header != want {
+        return Err(bad(dir, format!("{} has columns {header:?}, not {want:?}", path.display())));
+    }
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(dir, format!("{}: {e}", path.display())))?;
+        let row: Option<Vec<Value>> = table.columns.iter().zip(record.iter()).map(|(c, t)| cell(t, c.ty)).collect();
+        match row {
+            Some(r) if r.len() == want.len() => out.push(r),
+            _ => return Err(bad(dir, format!("{} line {} has a value of the wrong type", path.display(), i + 2))),
+        }
+    }
+    Ok(out)
+}
+
+/// Merges `bundles` into a new dataset dir `out`.
+pub fn merge(bundles: &[PathBuf], out: &Path) -> Result<MergedManifest> {
+    if bundles.is_empty() {
+        return Err(Error::Invalid("give the bundle directories to merge".into()));
+    }
+    if out.exists() {
+        return Err(Error::Invalid(format!("{} already exists; choose a new --out for the dataset", out.display())));
+    }
+    let mut manifests: Vec<Manifest> = Vec::new();
+    for dir in bundles {
+        let m = manifest(dir)?;
+        if let Some(first) = manifests.first() {
+            if m.study_id != first.study_id {
+                return Err(Error::Invalid(format!(
+                    "{} is from study {}, {} from study {}; merge one study's bundles at a time",
+                    dir.display(),
+                    m.study_id,
+                    bundles[0].display(),
+                    first.study_id
+                )));
+            }
+            if m.applied.time_mode != first.applied.time_mode {
+                return Err(bad(dir, "its days are given differently from the other bundles (shifted or numbered)"));
+            }
+        }
+        if let Some(i) = manifests.iter().position(|o| o.participant == m.participant) {
+            return Err(Error::Invalid(format!(
+                "{} and {} are both from participant {}; give each participant's bundle once",
+                bundles[i].display(),
+                dir.display(),
+                m.participant
+            )));
+        }
+        manifests.push(m);
+    }
+
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dataset".into());
+    let tmp = out.with_file_name(format!(".{name}.partial"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    }
+    let result = write(&tmp, bundles, &manifests)
+        .and_then(|m| std::fs::rename(&tmp, out).map(|_| m).map_err(|e| Error::io(out, e)));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn write(tmp: &Path, bundles: &[PathBuf], manifests: &[Manifest]) -> Result<MergedManifest> {
+    std::fs::create_dir_all(tmp).map_err(|e| Error::io(tmp, e))?;
+    let tables = bundle::tables(manifests[0].applied.time_mode);
+    let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+    for (dir, m) in bundles.iter().zip(manifests) {
+        for table in &tables {
+            let listed = m.files.get(&format!("{}.csv", table.name));
+            let Some(&listed) = listed else { continue };
+            let rows = rows(dir, table)?;
+            if rows.len() as u64 != listed {
+                return Err(bad(
+                    dir,
+                    format!("{}.csv has {} rows, its manifest says {listed}", table.name, rows.len()),
+                ));
+            }
+            let part = tmp.join(table.name).join(format!("participant={}", m.participant));
+            std::fs::create_dir_all(&part).map_err(|e| Error::io(&part, e))?;
+            let mut w = TableWriter::create_with(*table, Format::Parquet, &part, true)?;
+            for r in &rows {
+                w.row(r)?;
+            }
+            let (written, path, n, _) = w.finish()?;
+            let final_path = path.with_file_name("part-0.parquet");
+            std::fs::rename(&written, &final_path).map_err(|e| Error::io(&final_path, e))?;
+            *totals.entry(table.name.to_owned()).or_default() += n;
+        }
+    }
+    let dictionary = bundles[0].join("dictionary.json");
+    std::fs::copy(&dictionary, tmp.join("dictionary.json")).map_err(|e| Error::io(&dictionary, e))?;
+    let merged = MergedManifest {
+        schema_version: BUNDLE_SCHEMA,
+        study_id: manifests[0].study_id.clone(),
+        study_title: manifests[0].study_title.clone(),
+        participants: manifests.to_vec(),
+        rows: totals,
+    };
+    let text = serde_json::to_string_pretty(&merged).map_err(|e| Error::Invalid(e.to_string()))? + "\n";
+    let path = tmp.join("manifest.json");
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    Ok(merged)
+}

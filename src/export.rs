@@ -22,6 +22,7 @@ use crate::store::{SpanRow, Store};
 use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -82,11 +83,12 @@ const fn col(name: &'static str, ty: ColumnType, nullable: bool, description: &'
     Column { name, ty, nullable, description }
 }
 
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Table {
     pub name: &'static str,
     pub description: &'static str,
-    pub columns: &'static [Column],
+    /// Fixed for the personal export; chosen by the protocol for a research bundle.
+    pub columns: Cow<'static, [Column]>,
 }
 
 use ColumnType::*;
@@ -94,7 +96,7 @@ use ColumnType::*;
 pub const SPANS: Table = Table {
     name: "spans",
     description: "Every stretch of time one window was in front while you were at the computer, oldest first.",
-    columns: &[
+    columns: Cow::Borrowed(&[
         col("start", Timestamp, false, "When the span began, local time with its UTC offset."),
         col("end", Timestamp, false, "When it ended (exclusive), same offset as start."),
         col("start_ms", Integer, false, "start as UTC epoch milliseconds."),
@@ -109,36 +111,36 @@ pub const SPANS: Table = Table {
         col("platform", Text, true, "The tracked platform the window counts toward (e.g. youtube); null for others."),
         col("category", Text, true, "The platform's category: social, video or messaging; null for others."),
         col("rule", Text, true, "The id of the classification rule that matched; null when none did."),
-    ],
+    ]),
 };
 
 pub const DAYS: Table = Table {
     name: "days",
     description: "One row per local day of the range: time at the computer and on tracked platforms.",
-    columns: &[
+    columns: Cow::Borrowed(&[
         col("day", Date, false, "The local day."),
         col("active_seconds", Float, false, "All recorded time that day, on tracked platforms or not."),
         col("target_seconds", Float, false, "Time on tracked platforms that day."),
-    ],
+    ]),
 };
 
 pub const DAILY_TOTALS: Table = Table {
     name: "daily_totals",
     description: "Per local day and tracked platform with any time: the time, sessions and checks.",
-    columns: &[
+    columns: Cow::Borrowed(&[
         col("day", Date, false, "The local day."),
         col("platform", Text, false, "The platform id, e.g. instagram."),
         col("category", Text, false, "The platform's category: social, video or messaging."),
         col("seconds", Float, false, "Time on the platform that day (spans split at day edges)."),
         col("sessions", Integer, false, "Sessions that started that day (runs with gaps under the session gap)."),
         col("checks", Integer, false, "Of those sessions, how many were checks (shorter than the check limit)."),
-    ],
+    ]),
 };
 
 pub const GOALS: Table = Table {
     name: "goals",
     description: "Your goals as they are now, paused ones included.",
-    columns: &[
+    columns: Cow::Borrowed(&[
         col("id", Integer, false, "The goal's id, as `mast goals list` shows it."),
         col("target_kind", Text, false, "platform or category."),
         col("target", Text, false, "The platform id or category name the goal is about."),
@@ -163,13 +165,13 @@ pub const GOALS: Table = Table {
         col("weekdays", Text, false, "The days it applies to, e.g. mon,tue,wed,thu,fri."),
         col("paused", Boolean, false, "Whether the goal is paused."),
         col("source", Text, false, "personal, or family:<family id> for a shared goal."),
-    ],
+    ]),
 };
 
 pub const RATINGS: Table = Table {
     name: "ratings",
     description: "Your worth-it ratings of sessions and days.",
-    columns: &[
+    columns: Cow::Borrowed(&[
         col("id", Integer, false, "The rating's id."),
         col("scope", Text, false, "session or day."),
         col("platform", Text, true, "The platform of a rated session; null for a day."),
@@ -178,7 +180,7 @@ pub const RATINGS: Table = Table {
         col("end", Timestamp, false, "Its end (UTC, exclusive)."),
         col("worth", Boolean, false, "true: worth it; false: not worth it."),
         col("rated", Timestamp, false, "When you rated it (UTC)."),
-    ],
+    ]),
 };
 
 /// Every table of the export, in the order they are written.
@@ -651,7 +653,7 @@ fn write_all(
                 file: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 rows: *rows,
                 description: table.description,
-                columns: table.columns,
+                columns: &table.columns,
             })
             .collect(),
     };
@@ -713,7 +715,7 @@ mod parquet_out {
     /// The table's Parquet schema, as a message type.
     pub fn message_type(table: &Table) -> String {
         let mut m = format!("message {} {{\n", table.name);
-        for c in table.columns {
+        for c in table.columns.iter() {
             let repetition = if c.nullable { "optional" } else { "required" };
             let (physical, annotation) = match c.ty {
                 ColumnType::Integer => ("INT64", ""),

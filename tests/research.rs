@@ -288,3 +288,29 @@ fn bundles_of_three_participants_merge_and_bad_sets_are_refused() {
     std::fs::write(b.join("daily_totals.csv"), csv.replacen(",1200,", ",twenty minutes,", 1)).unwrap();
     assert!(fails(&[b.to_str().unwrap()]).contains("has a value of the wrong type"));
 }
+
+#[test]
+fn a_study_gets_only_the_fields_it_chose_and_such_bundles_merge() {
+    let s = seeded();
+    let study = s.dir.path().join("fields.toml");
+    std::fs::write(
+        &study,
+        "study_id = \"fields-test\"\ntitle = \"Fields\"\nconsent = \"I agree.\"\n[period]\nfrom = 2026-06-01\n\
+         to = 2026-06-10\n[collect]\nsessions = [\"seconds\"]\n[anonymisation]\nmin_days = 0\n",
+    )
+    .unwrap();
+    let out = s.dir.path().join("bundle");
+    let done = research(
+        &s,
+        &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--consent"],
+    );
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let sessions = std::fs::read_to_string(out.join("sessions.csv")).unwrap();
+    assert_eq!(sessions.lines().next(), Some("day,target,seconds"));
+    assert!(!out.join("daily_totals.csv").exists(), "not collected");
+    let dictionary = std::fs::read_to_string(out.join("dictionary.json")).unwrap();
+    assert!(!dictionary.contains("start_minute"), "{dictionary}");
+    let dataset = s.dir.path().join("dataset");
+    let merged = s.json(&["research", "merge", out.to_str().unwrap(), "--out", dataset.to_str().unwrap(), "--json"]);
+    assert_eq!(merged["rows"]["sessions"], 20);
+}

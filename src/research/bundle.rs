@@ -28,6 +28,7 @@ use crate::store::Store;
 use crate::{Error, Result};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -53,36 +54,36 @@ macro_rules! tables {
             Table {
                 name: "daily_totals",
                 description: "Per day and study target with any use: time, sessions and checks.",
-                columns: &[
+                columns: Cow::Borrowed(&[
                     $day,
                     WEEKDAY,
                     TARGET,
                     col("seconds", Integer, "Time on the target that day, whole seconds."),
                     col("sessions", Integer, "Sessions that started that day."),
                     col("checks", Integer, "Of those, sessions shorter than the check limit (30 s by default)."),
-                ],
+                ]),
             },
             Table {
                 name: "sessions",
                 description: "Each session on a tracked platform: a run of use with gaps under the session gap.",
-                columns: &[
+                columns: Cow::Borrowed(&[
                     $day,
                     WEEKDAY,
                     col("start_minute", Integer, "Minutes after the day starts, floored to the granularity."),
                     TARGET,
                     col("seconds", Integer, "The session's length, whole seconds."),
-                ],
+                ]),
             },
             Table {
                 name: "spans",
                 description: "Each stretch of time one tracked platform was in front.",
-                columns: &[
+                columns: Cow::Borrowed(&[
                     $day,
                     WEEKDAY,
                     col("start_minute", Integer, "Minutes after the day starts, floored to the granularity."),
                     TARGET,
                     col("seconds", Integer, "The span's length, whole seconds."),
-                ],
+                ]),
             },
         ]
     };
@@ -296,9 +297,21 @@ pub fn build(
             }
         }
     }
+    // Only the fields the protocol chose.
+    let project = |table: Table, rows: Option<Vec<Vec<Value>>>| -> (Table, Option<Vec<Vec<Value>>>) {
+        let keep: Vec<bool> = table.columns.iter().map(|c| protocol.collect.includes(table.name, c.name)).collect();
+        if keep.iter().all(|k| *k) {
+            return (table, rows);
+        }
+        let columns: Vec<Column> = table.columns.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| *c).collect();
+        let rows = rows.map(|rows| {
+            rows.into_iter().map(|r| r.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(v, _)| v).collect()).collect()
+        });
+        (Table { columns: Cow::Owned(columns), ..table }, rows)
+    };
     let [t_daily, t_sessions, t_spans] = tables;
     Ok(Data {
-        tables: vec![(t_daily, daily), (t_sessions, sessions), (t_spans, spans)],
+        tables: vec![project(t_daily, daily), project(t_sessions, sessions), project(t_spans, spans)],
         suppressed: rare.len(),
         from,
         to,
@@ -461,7 +474,7 @@ fn write_into(
     for (table, rows) in &data.tables {
         let Some(rows) = rows else { continue };
         for format in [Format::Csv, Format::Parquet] {
-            let mut w = TableWriter::create_with(*table, format, dir, false)?;
+            let mut w = TableWriter::create_with(table.clone(), format, dir, false)?;
             for r in rows {
                 w.row(r)?;
             }

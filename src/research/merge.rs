@@ -10,10 +10,11 @@
 //! sibling dir first and is renamed into place only when complete.
 
 use super::bundle::{self, Manifest, BUNDLE_SCHEMA};
-use crate::export::{ColumnType, Format, Table, TableWriter, Value};
+use crate::export::{Column, ColumnType, Format, Table, TableWriter, Value};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -71,27 +72,30 @@ fn cell(text: &str, ty: ColumnType) -> Option<Value> {
     })
 }
 
-/// A bundle table's rows, from its CSV.
-fn rows(dir: &Path, table: &Table) -> Result<Vec<Vec<Value>>> {
-    let path = dir.join(format!("{}.csv", table.name));
+/// A bundle table's columns (the study may have chosen some of `full`'s) and rows, from its
+/// CSV.
+fn rows(dir: &Path, full: &Table) -> Result<(Table, Vec<Vec<Value>>)> {
+    let path = dir.join(format!("{}.csv", full.name));
     let mut reader =
         csv::Reader::from_path(&path).map_err(|e| bad(dir, format!("cannot read {}: {e}", path.display())))?;
     let header: Vec<String> =
         reader.headers().map_err(|e| bad(dir, format!("{}: {e}", path.display())))?.iter().map(str::to_owned).collect();
-    let want: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-    if header != want {
-        return Err(bad(dir, format!("{} has columns {header:?}, not {want:?}", path.display())));
+    let columns: Vec<Column> = full.columns.iter().filter(|c| header.iter().any(|h| h == c.name)).copied().collect();
+    let want: Vec<&str> = columns.iter().map(|c| c.name).collect();
+    if header != want || !want.contains(&"day") || !want.contains(&"target") {
+        let all: Vec<&str> = full.columns.iter().map(|c| c.name).collect();
+        return Err(bad(dir, format!("{} has columns {header:?}, not some of {all:?} in that order", path.display())));
     }
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| bad(dir, format!("{}: {e}", path.display())))?;
-        let row: Option<Vec<Value>> = table.columns.iter().zip(record.iter()).map(|(c, t)| cell(t, c.ty)).collect();
+        let row: Option<Vec<Value>> = columns.iter().zip(record.iter()).map(|(c, t)| cell(t, c.ty)).collect();
         match row {
             Some(r) if r.len() == want.len() => out.push(r),
             _ => return Err(bad(dir, format!("{} line {} has a value of the wrong type", path.display(), i + 2))),
         }
     }
-    Ok(out)
+    Ok((Table { columns: Cow::Owned(columns), ..full.clone() }, out))
 }
 
 /// Merges `bundles` into a new dataset dir `out`.
@@ -147,11 +151,19 @@ fn write(tmp: &Path, bundles: &[PathBuf], manifests: &[Manifest]) -> Result<Merg
     std::fs::create_dir_all(tmp).map_err(|e| Error::io(tmp, e))?;
     let tables = bundle::tables(manifests[0].applied.time_mode);
     let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+    let mut columns: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (dir, m) in bundles.iter().zip(manifests) {
-        for table in &tables {
-            let listed = m.files.get(&format!("{}.csv", table.name));
+        for full in &tables {
+            let listed = m.files.get(&format!("{}.csv", full.name));
             let Some(&listed) = listed else { continue };
-            let rows = rows(dir, table)?;
+            let (table, rows) = rows(dir, full)?;
+            let names: Vec<&'static str> = table.columns.iter().map(|c| c.name).collect();
+            if let Some(first) = columns.get(full.name) {
+                if *first != names {
+                    return Err(bad(dir, format!("its {} has other fields than the other bundles'", full.name)));
+                }
+            }
+            columns.insert(full.name, names);
             if rows.len() as u64 != listed {
                 return Err(bad(
                     dir,
@@ -160,14 +172,14 @@ fn write(tmp: &Path, bundles: &[PathBuf], manifests: &[Manifest]) -> Result<Merg
             }
             let part = tmp.join(table.name).join(format!("participant={}", m.participant));
             std::fs::create_dir_all(&part).map_err(|e| Error::io(&part, e))?;
-            let mut w = TableWriter::create_with(*table, Format::Parquet, &part, true)?;
+            let mut w = TableWriter::create_with(table, Format::Parquet, &part, true)?;
             for r in &rows {
                 w.row(r)?;
             }
             let (written, path, n, _) = w.finish()?;
             let final_path = path.with_file_name("part-0.parquet");
             std::fs::rename(&written, &final_path).map_err(|e| Error::io(&final_path, e))?;
-            *totals.entry(table.name.to_owned()).or_default() += n;
+            *totals.entry(full.name.to_owned()).or_default() += n;
         }
     }
     let dictionary = bundles[0].join("dictionary.json");

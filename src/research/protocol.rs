@@ -16,8 +16,8 @@
 //!
 //! [collect]                                  # default: daily_totals only
 //! daily_totals = true                        # per day and target: seconds, sessions, checks
-//! sessions = false                           # each session: start, length, target
-//! spans = false                              # each span: start, end, target
+//! sessions = ["start_minute", "seconds"]     # each session; a list picks its fields
+//! spans = false                              # each span: start, length, target
 //!
 //! [targets]                                  # default: every platform by name
 //! report = "platforms"                       # or "categories"
@@ -53,6 +53,23 @@ pub struct Collect {
     pub daily_totals: bool,
     pub sessions: bool,
     pub spans: bool,
+    /// Per table, the fields chosen from [`FIELDS`] when the protocol lists them; a table
+    /// not here has all of them. `day` and `target` are always in.
+    pub fields: BTreeMap<String, Vec<String>>,
+}
+
+/// The fields a protocol may choose per table (besides `day` and `target`).
+pub const FIELDS: [(&str, &[&str]); 3] = [
+    ("daily_totals", &["weekday", "seconds", "sessions", "checks"]),
+    ("sessions", &["weekday", "start_minute", "seconds"]),
+    ("spans", &["weekday", "start_minute", "seconds"]),
+];
+
+impl Collect {
+    /// Whether `column` of `table` is shared.
+    pub fn includes(&self, table: &str, column: &str) -> bool {
+        column == "day" || column == "target" || self.fields.get(table).is_none_or(|f| f.iter().any(|c| c == column))
+    }
 }
 
 /// How targets are named in the data.
@@ -212,9 +229,9 @@ impl Protocol {
         };
 
         let collect = match raw.collect {
-            None => Collect { daily_totals: true, sessions: false, spans: false },
+            None => Collect { daily_totals: true, sessions: false, spans: false, fields: BTreeMap::new() },
             Some(table) => {
-                let mut c = Collect { daily_totals: false, sessions: false, spans: false };
+                let mut c = Collect { daily_totals: false, sessions: false, spans: false, fields: BTreeMap::new() };
                 for (key, value) in &table {
                     let field = format!("collect.{key}");
                     if NEVER.contains(&key.as_str()) {
@@ -225,7 +242,36 @@ impl Protocol {
                              outside the study's list, executable paths, host or user names. Remove it",
                         ));
                     }
-                    let on = value.as_bool().ok_or_else(|| invalid(path, &field, "must be true or false"))?;
+                    let on = match value {
+                        toml::Value::Boolean(b) => *b,
+                        toml::Value::Array(list) => {
+                            let allowed = FIELDS.iter().find(|(t, _)| t == key).map_or(&[][..], |(_, f)| *f);
+                            let mut chosen = Vec::new();
+                            for v in list {
+                                match v.as_str() {
+                                    Some(f) if allowed.contains(&f) => chosen.push(f.to_owned()),
+                                    Some("title" | "titles" | "url" | "urls" | "app" | "exe") => {
+                                        return Err(invalid(
+                                            path,
+                                            &field,
+                                            "asks for data Mast never shares: research exports hold no window \
+                                             titles, urls, apps outside the study's list or executable paths. Remove it",
+                                        ))
+                                    }
+                                    _ => {
+                                        return Err(invalid(
+                                            path,
+                                            &field,
+                                            format!("lists {v}, not a field of {key}; choose from {}", allowed.join(", ")),
+                                        ))
+                                    }
+                                }
+                            }
+                            c.fields.insert(key.clone(), chosen);
+                            true
+                        }
+                        _ => return Err(invalid(path, &field, "must be true, false or a list of fields")),
+                    };
                     match key.as_str() {
                         "daily_totals" => c.daily_totals = on,
                         "sessions" => c.sessions = on,
@@ -378,7 +424,7 @@ mod tests {
     fn a_minimal_protocol_gets_safe_defaults() {
         let p = parse(MINIMAL).unwrap();
         assert_eq!(p.study_id, "sleep-2027");
-        assert_eq!(p.collect, Collect { daily_totals: true, sessions: false, spans: false });
+        assert_eq!(p.collect, Collect { daily_totals: true, sessions: false, spans: false, fields: BTreeMap::new() });
         assert_eq!(p.granularity_minutes, 15);
         assert_eq!(p.period, None);
         assert_eq!(p.anonymisation, Anonymisation { time: TimeMode::Shifted, min_days: 3 });
@@ -400,6 +446,10 @@ mod tests {
         assert_eq!(p.granularity_minutes, 5);
         assert_eq!(p.period.unwrap().0, NaiveDate::from_ymd_opt(2027, 1, 10).unwrap());
         assert!(p.collect.sessions && !p.collect.spans);
+        assert!(p.collect.includes("sessions", "checks") && p.collect.includes("daily_totals", "seconds"));
+        let q = parse(&format!("{MINIMAL}[collect]\ndaily_totals = [\"seconds\"]\n")).unwrap();
+        assert!(q.collect.daily_totals && q.collect.includes("daily_totals", "seconds"));
+        assert!(!q.collect.includes("daily_totals", "sessions") && q.collect.includes("daily_totals", "target"));
         assert_eq!(p.target_name(Some("youtube")), "short_video");
         assert_eq!(p.target_name(Some("instagram")), "other");
         assert_eq!(p.anonymisation.time, TimeMode::RelativeDays);
@@ -415,7 +465,8 @@ mod tests {
             (&format!("{MINIMAL}granularity_minutes = 7\n"), "`granularity_minutes` 7 must divide a day"),
             (&format!("{MINIMAL}[period]\nfrom = 2027-02-01\nto = 2027-01-01\n"), "`period.to` 2027-01-01 is before"),
             (&format!("{MINIMAL}[period]\nfrom = 2027-02-01\n"), "`period.to` is missing"),
-            (&format!("{MINIMAL}[collect]\nsessions = \"yes\"\n"), "`collect.sessions` must be true or false"),
+            (&format!("{MINIMAL}[collect]\nsessions = \"yes\"\n"), "`collect.sessions` must be true, false or a list"),
+            (&format!("{MINIMAL}[collect]\nsessions = [\"checks\"]\n"), "lists \"checks\", not a field of sessions; choose"),
             (&format!("{MINIMAL}[collect]\nkeystrokes = true\n"), "`collect.keystrokes` is not something"),
             (&format!("{MINIMAL}[collect]\ndaily_totals = false\n"), "`collect` collects nothing"),
             (&format!("{MINIMAL}[targets]\nplatforms = [\"myspace\"]\n"), "names 'myspace', a platform Mast does not know"),
@@ -441,5 +492,7 @@ mod tests {
             let e = error(&format!("{MINIMAL}[collect]\n{key} = true\n"));
             assert!(e.contains(&format!("`collect.{key}` asks for data Mast never shares")), "{e}");
         }
+        let e = error(&format!("{MINIMAL}[collect]\nspans = [\"seconds\", \"title\"]\n"));
+        assert!(e.contains("`collect.spans` asks for data Mast never shares"), "{e}");
     }
 }

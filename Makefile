@@ -50,6 +50,7 @@ bench: deps
 	scripts/ui-test.sh --build-only
 	$(CARGO) build --release --locked -p mast -p mast-desktop
 	scripts/measure-year.sh $(CARGO_TARGET_DIR)/release/mast
+	scripts/measure-exports.sh $(CARGO_TARGET_DIR)/release/mast
 	scripts/measure-track.sh $(CARGO_TARGET_DIR)/release/mast 60
 	scripts/measure-app.sh $(CARGO_TARGET_DIR)/release/mast-desktop
 

@@ -14,6 +14,7 @@ pub mod demo_data;
 pub mod error;
 pub mod goal_changes;
 pub mod goals;
+pub mod import;
 pub mod localday;
 pub mod lock;
 pub mod model;

@@ -4,6 +4,7 @@
 
 mod cli;
 mod goals;
+mod import;
 mod mismatch;
 mod notify;
 mod util;

@@ -108,8 +108,12 @@ pub fn import(path: &Path, store: &mut Store, classifier: &Classifier, opts: Opt
     if let Err(e) = read {
         return Err(writer.error.take().unwrap_or_else(|| file_error(path, e)));
     }
-    let Writer { importer, summary, .. } = writer;
+    let Writer { importer, mut summary, .. } = writer;
     importer.commit()?;
+    // Sums of milliseconds as seconds: drop the float noise below a millisecond.
+    for s in [&mut summary.imported_seconds, &mut summary.afk_seconds, &mut summary.overlap_seconds] {
+        *s = (*s * 1000.0).round() / 1000.0;
+    }
     Ok(summary)
 }
 

@@ -33,6 +33,7 @@ use crate::{Error, Result};
 use parse::{BucketInfo, ParseError, RawEvent, Scalar, Slot};
 use std::collections::HashMap;
 use std::path::Path;
+use std::rc::Rc;
 
 /// Titles are cut like the X11 sensor cuts them.
 pub const MAX_TITLE_CHARS: usize = crate::sensor::x11::MAX_TITLE_CHARS;
@@ -69,6 +70,7 @@ pub fn import(path: &Path, store: &mut Store, classifier: &Classifier, opts: Opt
         .map_err(|e| file_error(path, e))?;
     let away = survey.away();
     let tabs = Tabs::new(std::mem::take(&mut survey.web));
+    survey.strings = Strings::default();
     tracing::info!(
         buckets = survey.buckets.len(),
         afk = away.values().map(Vec::len).sum::<usize>(),
@@ -197,9 +199,25 @@ fn cap(s: &str, max_chars: usize) -> String {
 struct Tab {
     start: Millis,
     end: Millis,
-    url: Box<str>,
-    title: Box<str>,
+    /// Shared: a year of tabs repeats the same pages many times over.
+    url: Rc<str>,
+    title: Rc<str>,
     incognito: bool,
+}
+
+/// One copy of each url and page title of the tabs.
+#[derive(Default)]
+struct Strings(std::collections::HashSet<Rc<str>>);
+
+impl Strings {
+    fn intern(&mut self, s: String) -> Rc<str> {
+        if let Some(found) = self.0.get(s.as_str()) {
+            return found.clone();
+        }
+        let new: Rc<str> = s.into();
+        self.0.insert(new.clone());
+        new
+    }
 }
 
 /// Pass 1's sink: buckets, away time and tabs. Events of a bucket whose type is not yet
@@ -212,6 +230,7 @@ struct Survey {
     pending_afk: Vec<(Millis, Millis)>,
     pending_web: Vec<Tab>,
     pending_skips: HashMap<SkipReason, u64>,
+    strings: Strings,
     afk: HashMap<Option<String>, Vec<(Millis, Millis)>>,
     web: Vec<Tab>,
     skipped: HashMap<SkipReason, u64>,
@@ -246,8 +265,8 @@ impl Survey {
             self.pending_web.push(Tab {
                 start,
                 end,
-                url: cap(url, MAX_TITLE_CHARS * 4).into(),
-                title: cap(title, MAX_TITLE_CHARS).into(),
+                url: self.strings.intern(cap(url, MAX_TITLE_CHARS * 4)),
+                title: self.strings.intern(cap(title, MAX_TITLE_CHARS)),
                 incognito,
             });
         } else {

@@ -175,8 +175,12 @@ fn an_export_is_imported_once_with_the_fixtures_totals() {
     assert_eq!(second["alreadyPresent"], 7, "the six imported and the one they overlapped: {second:#}");
     assert_eq!(state(&s), before);
 
-    let text = String::from_utf8(run(&s, &["import", "activitywatch", &file]).stdout).unwrap();
+    let out = run(&s, &["import", "activitywatch", &file, "--progress"]);
+    let (text, progress) = (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
     assert!(text.contains("Imported 0 events") && text.contains("Already present: 7 events"), "{text}");
+    assert!(progress.contains("(pass 1/2)") && progress.contains("(pass 2/2)"), "{progress}");
+    let e = fails(&s, &["--demo", "import", "activitywatch", &file]);
+    assert!(e.contains("without --demo"), "{e}");
 }
 
 #[test]

@@ -137,18 +137,20 @@ fn render(s: &Summary, file: &str) -> String {
 }
 
 /// Progress on stderr: the share of the file read in each pass, at most four times a
-/// second.
+/// second on a terminal (once a second otherwise), and at the start of each pass.
 struct Meter {
     on: bool,
     tty: bool,
     size: u64,
     last: Option<Instant>,
+    /// The pass last shown: a new pass shows at once.
+    pass: u8,
     shown: bool,
 }
 
 impl Meter {
     fn new(on: bool, size: u64) -> Meter {
-        Meter { on, tty: std::io::stderr().is_terminal(), size, last: None, shown: false }
+        Meter { on, tty: std::io::stderr().is_terminal(), size, last: None, pass: 0, shown: false }
     }
 
     fn show(&mut self, p: Progress) {
@@ -156,10 +158,11 @@ impl Meter {
             return;
         }
         let every = if self.tty { Duration::from_millis(250) } else { Duration::from_secs(1) };
-        if self.last.is_some_and(|t| t.elapsed() < every) {
+        if p.pass == self.pass && self.last.is_some_and(|t| t.elapsed() < every) {
             return;
         }
         self.last = Some(Instant::now());
+        self.pass = p.pass;
         let pct = (p.bytes as f64 * 100.0 / self.size as f64).min(100.0);
         let what = if p.pass == 1 { "checking" } else { "importing" };
         let mut err = std::io::stderr().lock();

@@ -195,7 +195,7 @@ pub enum ParseError {
 /// Reads the whole export, handing every event and bucket to `sink`. `progress` is told
 /// the number of bytes read so far, after each block.
 pub fn read(source: impl Read, sink: &mut impl Sink, progress: &mut dyn FnMut(u64)) -> Result<(), ParseError> {
-    let mut scanner = Scanner::new(source, progress);
+    let mut scanner = io::BufReader::with_capacity(256 * 1024, Scanner::new(source, progress));
     let mut found = false;
     let result = {
         let mut de = serde_json::Deserializer::from_reader(&mut scanner);
@@ -206,7 +206,7 @@ pub fn read(source: impl Read, sink: &mut impl Sink, progress: &mut dyn FnMut(u6
         Ok(()) if !found => Err(ParseError::NoBuckets),
         Ok(()) => Ok(()),
         Err(e) => {
-            match scanner.stop {
+            match scanner.get_ref().stop {
                 Some(Stop::StringTooLong(offset)) => return Err(ParseError::StringTooLong { offset }),
                 Some(Stop::TooDeep(offset)) => return Err(ParseError::TooDeep { offset }),
                 None => {}
@@ -354,14 +354,14 @@ enum Stop {
     TooDeep(u64),
 }
 
-/// The file's bytes on their way to serde_json, watched: it counts them for progress,
-/// stops a string longer than [`MAX_STRING_BYTES`] before serde_json buffers all of it,
-/// and nesting deeper than [`MAX_DEPTH`].
+/// The file's bytes on their way to serde_json, watched block by block as the buffer
+/// above it fills: it counts them for progress, stops a string longer than
+/// [`MAX_STRING_BYTES`] before serde_json buffers all of it, and nesting deeper than
+/// [`MAX_DEPTH`]. It sits below a `BufReader` because serde_json reads a byte at a time,
+/// which std serves fast from a `BufReader`'s buffer.
 struct Scanner<'p, R> {
     inner: R,
-    buf: Box<[u8]>,
-    pos: usize,
-    len: usize,
+    /// Bytes read so far: the offset of the next block's first byte.
     offset: u64,
     in_string: bool,
     escaped: bool,
@@ -373,44 +373,12 @@ struct Scanner<'p, R> {
 
 impl<'p, R: Read> Scanner<'p, R> {
     fn new(inner: R, progress: &'p mut dyn FnMut(u64)) -> Self {
-        Scanner {
-            inner,
-            buf: vec![0; 256 * 1024].into_boxed_slice(),
-            pos: 0,
-            len: 0,
-            offset: 0,
-            in_string: false,
-            escaped: false,
-            string_len: 0,
-            depth: 0,
-            stop: None,
-            progress,
-        }
+        Scanner { inner, offset: 0, in_string: false, escaped: false, string_len: 0, depth: 0, stop: None, progress }
     }
-}
 
-impl<R: Read> Read for Scanner<'_, R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.stop.is_some() {
-            // serde_json may ask again after an error; the first one stands.
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "stopped"));
-        }
-        if self.pos == self.len {
-            self.len = loop {
-                match self.inner.read(&mut self.buf) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    r => break r?,
-                }
-            };
-            self.pos = 0;
-            (self.progress)(self.offset + self.len as u64);
-            if self.len == 0 {
-                return Ok(0);
-            }
-        }
-        let n = out.len().min(self.len - self.pos);
-        for i in 0..n {
-            let b = self.buf[self.pos + i];
+    /// Follows strings and nesting through `block`, which starts at `self.offset`.
+    fn scan(&mut self, block: &[u8]) -> Option<Stop> {
+        for (i, &b) in block.iter().enumerate() {
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
@@ -421,10 +389,7 @@ impl<R: Read> Read for Scanner<'_, R> {
                 }
                 self.string_len += 1;
                 if self.string_len > MAX_STRING_BYTES {
-                    // `offset` is the position of `buf[pos]`.
-                    let start = self.offset + i as u64 - self.string_len as u64;
-                    self.stop = Some(Stop::StringTooLong(start));
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, "string too long"));
+                    return Some(Stop::StringTooLong(self.offset + i as u64 - self.string_len as u64));
                 }
             } else {
                 match b {
@@ -435,8 +400,7 @@ impl<R: Read> Read for Scanner<'_, R> {
                     b'[' | b'{' => {
                         self.depth += 1;
                         if self.depth > MAX_DEPTH {
-                            self.stop = Some(Stop::TooDeep(self.offset + i as u64));
-                            return Err(io::Error::new(io::ErrorKind::InvalidData, "nested too deep"));
+                            return Some(Stop::TooDeep(self.offset + i as u64));
                         }
                     }
                     // Unbalanced brackets are serde_json's to report.
@@ -445,9 +409,24 @@ impl<R: Read> Read for Scanner<'_, R> {
                 }
             }
         }
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
+        None
+    }
+}
+
+impl<R: Read> Read for Scanner<'_, R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.stop.is_some() {
+            // serde_json may ask again after an error; the first one stands.
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "stopped"));
+        }
+        let n = self.inner.read(out)?;
+        if let Some(stop) = self.scan(&out[..n]) {
+            self.stop = Some(stop);
+            // What serde_json has not been given yet cannot be half-parsed: refuse it all.
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "refused"));
+        }
         self.offset += n as u64;
+        (self.progress)(self.offset);
         Ok(n)
     }
 }

@@ -20,7 +20,14 @@
 //! ```
 //!
 //! An event that is not usable (wrong types, missing fields, a negative or huge duration,
-//! a time before 2000 or after tomorrow) is skipped and counted, never fatal.
+//! a time before 2000 or after tomorrow) is skipped and counted, never fatal. (A number
+//! too large for a double, such as `1e400`, is serde_json's error and fails the file: no
+//! JSON encoder writes one.)
+//!
+//! Away time is matched by host: a window bucket's events lose the away time of the
+//! `afkstatus` buckets of the same `hostname` (or of the only host that has one). Each
+//! span is stamped with the UTC offset at its start; an event spanning a change of
+//! daylight-saving time is not cut there, unlike the tracker's spans.
 
 mod parse;
 
@@ -243,7 +250,11 @@ impl Survey {
             Some(Slot::Object(d)) => d,
             _ => return Err(SkipReason::BadData),
         };
-        if d.status.is_some() {
+        if d.app.is_some() {
+            // A window event, even with a url (the macOS window watcher adds one for some
+            // browsers): pass 2 reads it; nothing is kept now.
+            return Err(SkipReason::BadData);
+        } else if d.status.is_some() {
             let afk = match d.status.as_ref().and_then(Scalar::as_str) {
                 Some("afk") => true,
                 Some("not-afk") => false,
@@ -456,13 +467,14 @@ impl Writer<'_, '_> {
             let d = data(&ev)?;
             let app = opt_str(&d.app)?.filter(|a| !a.is_empty()).ok_or(SkipReason::BadData)?;
             let title = opt_str(&d.title)?.unwrap_or_default();
+            let url = opt_str(&d.url)?.map(|u| cap(u, MAX_TITLE_CHARS * 4));
             let iv = interval(&ev, self.now_ms)?;
             if (self.is_excluded)(app) {
                 return Err(SkipReason::ExcludedApp);
             }
-            Ok((app.to_owned(), cap(title, MAX_TITLE_CHARS), iv))
+            Ok((app.to_owned(), cap(title, MAX_TITLE_CHARS), url, iv))
         })();
-        let (app, title, (start, end)) = match checked {
+        let (app, title, own_url, (start, end)) = match checked {
             Ok(v) => v,
             Err(r) => return Ok(Err(r)),
         };
@@ -472,13 +484,16 @@ impl Writer<'_, '_> {
         if pieces.is_empty() {
             return Ok(Err(SkipReason::Afk));
         }
-        let browser = self.is_browser(&app);
-        let mut window = Window { app, title, ..Window::default() };
+        // A window event that carries its own url needs no tab to give it one.
+        let browser = own_url.is_none() && self.is_browser(&app);
+        let mut window = Window { app, title, url: own_url, ..Window::default() };
         let (mut written, mut existing, mut spans) = (0, 0, 0);
         for (s, e) in pieces {
             let parts = if browser { self.tabs.split(s, e, &window.title) } else { vec![(s, e, None)] };
             for (s, e, tab) in parts {
-                window.url = tab.map(|t| t.url.to_string());
+                if browser {
+                    window.url = tab.map(|t| t.url.to_string());
+                }
                 let private = tab.is_some_and(|t| t.incognito);
                 let c = self.importer.add(s, e, (self.offset_at)(s), &window, private)?;
                 written += c.written_ms;
@@ -648,6 +663,30 @@ mod tests {
         // The event that overlapped another in the first run is now covered by stored time too.
         assert_eq!((again.imported_events, again.imported_spans, again.already_present), (0, 0, 3));
         assert_eq!(store.total_ms().unwrap(), total);
+    }
+
+    #[test]
+    fn window_urls_are_kept_and_away_time_is_per_host() {
+        let export = json!({"buckets": {
+            "aw-watcher-window_mac": {"type": "currentwindow", "hostname": "mac", "events": [
+                ev(T0, 60.0, json!({"app": "Google Chrome", "title": "Home / X", "url": "https://x.com/home"})),
+            ]},
+            "aw-watcher-window_h": {"type": "currentwindow", "hostname": "h", "events": [
+                ev(T0 + 60_000, 60.0, json!({"app": "xterm", "title": "vim"})),
+            ]},
+            "aw-watcher-afk_mac": {"type": "afkstatus", "hostname": "mac", "events": [
+                ev(T0 + 60_000, 60.0, json!({"status": "afk"})),
+            ]},
+            "aw-watcher-afk_h": {"type": "afkstatus", "hostname": "h", "events": [
+                ev(T0, 60.0, json!({"status": "afk"})),
+            ]},
+        }});
+        let mut store = Store::open_in_memory().unwrap();
+        let s = run(&mut store, &export).unwrap();
+        assert_eq!((s.imported_events, s.imported_seconds, s.afk_seconds), (2, 120.0, 0.0), "{s:?}");
+        let rows = store.spans(0, Millis::MAX, 10).unwrap();
+        assert_eq!(rows[0].url.as_deref(), Some("https://x.com/home"));
+        assert_eq!(rows[0].platform.as_deref(), Some("x"));
     }
 
     #[test]

@@ -76,8 +76,8 @@ pub fn import(path: &Path, store: &mut Store, classifier: &Classifier, opts: Opt
     parse::read(open()?, &mut survey, &mut |bytes| progress(Progress { pass: 1, passes: 2, bytes }))
         .map_err(|e| file_error(path, e))?;
     let away = survey.away();
-    let tabs = Tabs::new(std::mem::take(&mut survey.web));
-    survey.strings = Strings::default();
+    let strings = std::mem::take(&mut survey.strings).list;
+    let tabs = Tabs::new(std::mem::take(&mut survey.web), strings);
     tracing::info!(
         buckets = survey.buckets.len(),
         afk = away.values().map(Vec::len).sum::<usize>(),
@@ -206,24 +206,32 @@ fn cap(s: &str, max_chars: usize) -> String {
 struct Tab {
     start: Millis,
     end: Millis,
-    /// Shared: a year of tabs repeats the same pages many times over.
-    url: Rc<str>,
-    title: Rc<str>,
+    /// Numbers in [`Tabs::strings`].
+    url: u32,
+    title: u32,
     incognito: bool,
 }
 
-/// One copy of each url and page title of the tabs.
+/// One copy of each url and page title of the tabs, numbered: a year of tabs repeats the
+/// same pages many times over, and a number is a quarter of a pointer to a string.
 #[derive(Default)]
-struct Strings(std::collections::HashSet<Rc<str>>);
+struct Strings {
+    index: HashMap<Rc<str>, u32>,
+    list: Vec<Rc<str>>,
+}
 
 impl Strings {
-    fn intern(&mut self, s: String) -> Rc<str> {
-        if let Some(found) = self.0.get(s.as_str()) {
-            return found.clone();
+    fn intern(&mut self, s: String) -> u32 {
+        if let Some(&i) = self.index.get(s.as_str()) {
+            return i;
         }
+        // 2^32 distinct strings would take a file of over 16 GiB; past that, the last
+        // number stands for a string that matches no title, and those tabs give no url.
+        let i = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
         let new: Rc<str> = s.into();
-        self.0.insert(new.clone());
-        new
+        self.list.push(new.clone());
+        self.index.insert(new, i);
+        i
     }
 }
 
@@ -313,7 +321,13 @@ impl parse::Sink for Survey {
                 true
             }
             Some(WEB) => {
-                self.web.extend(web);
+                // Moved, not copied, when it is the first: two copies of a large bucket's
+                // tabs would double the peak.
+                if self.web.is_empty() {
+                    self.web = web;
+                } else {
+                    self.web.extend(web);
+                }
                 true
             }
             _ => false,
@@ -366,10 +380,11 @@ struct Tabs {
     tabs: Vec<Tab>,
     /// The latest end among `tabs[..=i]`, to stop a backwards search early.
     max_end: Vec<Millis>,
+    strings: Vec<Rc<str>>,
 }
 
 impl Tabs {
-    fn new(mut tabs: Vec<Tab>) -> Tabs {
+    fn new(mut tabs: Vec<Tab>, strings: Vec<Rc<str>>) -> Tabs {
         tabs.sort_by_key(|t| (t.start, t.end));
         tabs.shrink_to_fit();
         let mut m = Millis::MIN;
@@ -380,7 +395,11 @@ impl Tabs {
                 m
             })
             .collect();
-        Tabs { tabs, max_end }
+        Tabs { tabs, max_end, strings }
+    }
+
+    fn text(&self, i: u32) -> Option<&str> {
+        self.strings.get(i as usize).map(|s| &**s)
     }
 
     /// `[start, end)` of a browser window titled `title`, cut where the tab in front
@@ -395,7 +414,8 @@ impl Tabs {
                 break;
             }
             let t = &self.tabs[i];
-            if t.end > start && (t.title.is_empty() || title.starts_with(&*t.title)) {
+            let Some(page) = self.text(t.title) else { continue };
+            if t.end > start && (page.is_empty() || title.starts_with(page)) {
                 hits.push(t);
             }
         }
@@ -492,7 +512,7 @@ impl Writer<'_, '_> {
             let parts = if browser { self.tabs.split(s, e, &window.title) } else { vec![(s, e, None)] };
             for (s, e, tab) in parts {
                 if browser {
-                    window.url = tab.map(|t| t.url.to_string());
+                    window.url = tab.and_then(|t| self.tabs.text(t.url)).map(str::to_owned);
                 }
                 let private = tab.is_some_and(|t| t.incognito);
                 let c = self.importer.add(s, e, (self.offset_at)(s), &window, private)?;
@@ -583,22 +603,27 @@ mod tests {
 
     #[test]
     fn browser_windows_take_the_url_of_the_matching_tab() {
-        let tab = |s, e, url: &str, title: &str| Tab {
+        let mut strings = Strings::default();
+        let mut tab = |s, e, url: &str, title: &str| Tab {
             start: s,
             end: e,
-            url: url.into(),
-            title: title.into(),
+            url: strings.intern(url.into()),
+            title: strings.intern(title.into()),
             incognito: false,
         };
-        let tabs = Tabs::new(vec![tab(50, 200, "b", "B"), tab(0, 50, "a", "A"), tab(0, 300, "other", "Other page")]);
+        let list = vec![tab(50, 200, "b", "B"), tab(0, 50, "a", "A"), tab(0, 300, "other", "Other page")];
+        let tabs = Tabs::new(list, strings.list);
         let got: Vec<_> = tabs
             .split(10, 100, "A — Mozilla Firefox")
             .into_iter()
-            .map(|(s, e, t)| (s, e, t.map(|t| &*t.url)))
+            .map(|(s, e, t)| (s, e, t.and_then(|t| tabs.text(t.url))))
             .collect();
         assert_eq!(got, vec![(10, 50, Some("a")), (50, 100, None)]);
-        let got: Vec<_> =
-            tabs.split(10, 100, "B - Chromium").into_iter().map(|(s, e, t)| (s, e, t.map(|t| &*t.url))).collect();
+        let got: Vec<_> = tabs
+            .split(10, 100, "B - Chromium")
+            .into_iter()
+            .map(|(s, e, t)| (s, e, t.and_then(|t| tabs.text(t.url))))
+            .collect();
         assert_eq!(got, vec![(10, 50, None), (50, 100, Some("b"))]);
     }
 

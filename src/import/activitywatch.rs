@@ -111,14 +111,20 @@ pub fn import(path: &Path, store: &mut Store, classifier: &Classifier, opts: Opt
         browsers: HashMap::new(),
         importer,
         summary,
+        first_ms: Millis::MAX,
+        last_ms: Millis::MIN,
         error: None,
     };
     let read = parse::read(open()?, &mut writer, &mut |bytes| progress(Progress { pass: 2, passes: 2, bytes }));
     if let Err(e) = read {
         return Err(writer.error.take().unwrap_or_else(|| file_error(path, e)));
     }
-    let Writer { importer, mut summary, .. } = writer;
+    let Writer { importer, mut summary, first_ms, last_ms, .. } = writer;
     importer.commit()?;
+    if first_ms < last_ms {
+        summary.from = chrono::DateTime::from_timestamp_millis(first_ms);
+        summary.to = chrono::DateTime::from_timestamp_millis(last_ms);
+    }
     // Sums of milliseconds as seconds: drop the float noise below a millisecond.
     for s in [&mut summary.imported_seconds, &mut summary.afk_seconds, &mut summary.overlap_seconds] {
         *s = (*s * 1000.0).round() / 1000.0;
@@ -456,6 +462,9 @@ struct Writer<'a, 's> {
     browsers: HashMap<String, bool>,
     importer: Importer<'s>,
     summary: Summary,
+    /// The start of the first and the end of the last span written.
+    first_ms: Millis,
+    last_ms: Millis,
     error: Option<Error>,
 }
 
@@ -521,10 +530,8 @@ impl Writer<'_, '_> {
                 spans += c.spans;
                 self.summary.overlap_seconds += (c.existing_ms + c.this_run_ms) as f64 / 1000.0;
                 if let Some((first, last)) = c.hull {
-                    let (from, to) =
-                        (chrono::DateTime::from_timestamp_millis(first), chrono::DateTime::from_timestamp_millis(last));
-                    self.summary.from = self.summary.from.min(from).or(from);
-                    self.summary.to = self.summary.to.max(to);
+                    self.first_ms = self.first_ms.min(first);
+                    self.last_ms = self.last_ms.max(last);
                 }
             }
         }

@@ -49,8 +49,10 @@ bench: deps
 	$(CARGO) bench --locked
 	scripts/ui-test.sh --build-only
 	$(CARGO) build --release --locked -p mast -p mast-desktop
+	$(CARGO) build --release --locked -p mast --example aw_export
 	scripts/measure-year.sh $(CARGO_TARGET_DIR)/release/mast
 	scripts/measure-exports.sh $(CARGO_TARGET_DIR)/release/mast
+	scripts/measure-import.sh $(CARGO_TARGET_DIR)/release/mast $(CARGO_TARGET_DIR)/release/examples/aw_export
 	scripts/measure-track.sh $(CARGO_TARGET_DIR)/release/mast 60
 	scripts/measure-app.sh $(CARGO_TARGET_DIR)/release/mast-desktop
 

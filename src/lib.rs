@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod goal_changes;
 pub mod goals;
+pub mod import;
 pub mod localday;
 pub mod lock;
 pub mod model;

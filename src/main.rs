@@ -57,6 +57,8 @@ enum Command {
         #[arg(long, hide = true)]
         heavy_year: bool,
     },
+    /// Import history recorded by another tracker (ActivityWatch).
+    Import(cli::import::ImportArgs),
     /// Inspect the rules that recognise social apps and sites.
     Rules {
         #[command(subcommand)]
@@ -133,6 +135,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => cli::export::run(&env, &args)?,
         Command::Research(args) => cli::research::run(&env, args)?,
         Command::Log(args) => cli::log::run(&env, args.day.as_deref(), args.last, args.json)?,
+        Command::Import(args) => cli::import::run(&env, args, cli.demo)?,
         Command::Demo { days, force, heavy_year } => cli::demo::run(&env, days, force, heavy_year)?,
         Command::Rules { command } => match command {
             RulesCommand::Test { app, title, exe, url, json } => {

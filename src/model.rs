@@ -8,7 +8,7 @@ use std::fmt;
 pub type Millis = i64;
 
 /// The window in front, as a sensor saw it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Window {
     /// The application id: WM_CLASS class on X11, the process name elsewhere.
     pub app: String,

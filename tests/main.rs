@@ -5,6 +5,7 @@
 mod cli;
 mod export;
 mod goals;
+mod import;
 mod mismatch;
 mod notify;
 mod research;

@@ -12,6 +12,7 @@ use mast::store::{Classifier, Store};
 pub mod demo;
 pub mod export;
 pub mod goals;
+pub mod import;
 pub mod log;
 pub mod mismatch;
 pub mod rate;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod goals;
+mod import;
 pub mod migrate;
 mod mismatch;
 mod nudges;
@@ -22,6 +23,7 @@ mod report;
 mod scan;
 mod spans;
 
+pub use import::{Clipped, Importer};
 pub use ratings::{NewRating, Rating, RatingScope, SessionBounds};
 pub use reclassify::Classifier;
 pub use spans::SpanRow;

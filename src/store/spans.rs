@@ -78,7 +78,7 @@ impl Store {
         result
     }
 
-    fn write_spans_in_tx(&mut self, spans: &[Span]) -> rusqlite::Result<()> {
+    pub(super) fn write_spans_in_tx(&mut self, spans: &[Span]) -> rusqlite::Result<()> {
         let tx = &self.conn;
         for span in spans {
             if span.duration_ms() <= 0 {

@@ -393,7 +393,7 @@ impl TableWriter {
 }
 
 /// A new file readable by the user alone (the export holds titles and urls).
-fn create_private(path: &Path) -> Result<File> {
+pub(crate) fn create_private(path: &Path) -> Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

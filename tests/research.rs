@@ -17,6 +17,7 @@ const CANARY_TITLE: &str = "Canary-Title-7f3a — Instagram — Mozilla Firefox"
 const CANARY_URL: &str = "https://www.instagram.com/canary-path-91c2/";
 const CANARY_DOC: &str = "canary-private-doc-55e1.txt - Text Editor";
 const CANARY_USER: &str = "canaryuser4d2";
+const CANARY_HOST: &str = "canaryhost8b1";
 
 fn window(app: &str, title: &str, url: Option<&str>) -> StoredWindow {
     StoredWindow {
@@ -70,7 +71,14 @@ fn protocol(s: &Sandbox, extra: &str) -> std::path::PathBuf {
 
 fn research(s: &Sandbox, args: &[&str]) -> std::process::Output {
     let home = s.dir.path().join(CANARY_USER);
-    s.command().args(args).env("USER", CANARY_USER).env("LOGNAME", CANARY_USER).env("HOME", &home).output().unwrap()
+    s.command()
+        .args(args)
+        .env("USER", CANARY_USER)
+        .env("LOGNAME", CANARY_USER)
+        .env("HOME", &home)
+        .env("HOSTNAME", CANARY_HOST)
+        .output()
+        .unwrap()
 }
 
 fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -113,6 +121,7 @@ fn no_research_file_holds_a_title_url_user_name_host_name_or_home_path() {
         assert!(names.contains(&want), "{want} missing: {names:?}");
     }
     let canaries = [
+        CANARY_HOST,
         "Canary-Title-7f3a",
         "canary-path-91c2",
         "instagram.com",
@@ -158,6 +167,14 @@ fn a_bundle_that_would_leak_is_not_written_and_consent_is_required() {
     assert!(!err.contains(CANARY_USER), "the message must not repeat what leaked: {err}");
     let left: Vec<_> = std::fs::read_dir(s.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(!left.iter().any(|n| n.to_string_lossy().contains("bundle")), "{left:?}");
+
+    // The same for a category named like the host.
+    let study = protocol(&s, &format!("[targets]\nreport = \"categories\"\n[targets.categories]\n{CANARY_HOST} = [\"instagram\"]\n[anonymisation]\nmin_days = 0\n"));
+    let done =
+        research(&s, &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out_arg, "--consent"]);
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert!(!done.status.success() && err.contains("would contain the host name"), "{err}");
+    assert!(!out.exists());
 
     // A protocol asking for titles is refused before anything is read.
     let study = protocol(&s, "titles = true\n");

@@ -146,11 +146,7 @@ impl Participant {
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(path).map_err(|e| Error::io(path, e))?;
+    let mut f = crate::export::create_private(path)?;
     f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| Error::io(path, e))
 }
 
@@ -402,6 +398,10 @@ impl Needles {
         }
         let host = rustix::system::uname().nodename().to_string_lossy().into_owned();
         items.push((host, "the host name"));
+        // A shell's idea of the host name, when it differs (a container's, say).
+        if let Ok(host) = std::env::var("HOSTNAME") {
+            items.push((host, "the host name"));
+        }
         Ok(Needles::new(items))
     }
 

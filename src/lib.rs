@@ -13,6 +13,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod error;
 pub mod export;
+pub mod family;
 pub mod goal_changes;
 pub mod goals;
 pub mod import;

@@ -15,6 +15,7 @@
 //! ciphertext with its 16-byte tag. Opening one checks, in order: length, magic, version
 //! (a newer one is refused, "upgrade Mast"), family, then authenticity.
 
+use super::signing::to_hex;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
@@ -64,10 +65,6 @@ fn from_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
     Some(out)
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Argon2id's cost, stored in the family header so that every device derives the same key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -110,6 +107,9 @@ pub struct FamilyHeader {
     /// Argon2id salt, hex.
     pub salt: String,
     pub kdf: KdfParams,
+    /// The creator device's public key, hex. The id is derived from it (and the salt), so a
+    /// header naming another creator names another family.
+    pub creator: String,
     /// [`CHECK_TEXT`] sealed under the key, hex.
     pub key_check: String,
 }
@@ -136,6 +136,7 @@ pub enum OpenError {
 /// The derived key of one family.
 pub struct FamilyKey {
     id: FamilyId,
+    raw: [u8; 32],
     cipher: XChaCha20Poly1305,
 }
 
@@ -151,6 +152,14 @@ fn random<const N: usize>() -> [u8; N] {
     b
 }
 
+/// A family's id: the first 16 bytes of SHA-256 over the creator's public key and the salt.
+fn family_id(creator: &str, salt: &[u8; 16]) -> FamilyId {
+    use sha2::{Digest, Sha256};
+    let digest =
+        Sha256::new().chain_update(b"mast family id\0").chain_update(creator.as_bytes()).chain_update(salt).finalize();
+    FamilyId(digest[..ID_LEN].try_into().expect("SHA-256 is 32 bytes"))
+}
+
 fn derive(passphrase: &str, salt: &[u8], kdf: KdfParams) -> Result<[u8; 32], OpenError> {
     let params = argon2::Params::new(kdf.memory_kib, kdf.passes, kdf.lanes, Some(32))
         .map_err(|e| OpenError::BadHeader(format!("its key parameters are not usable ({e})")))?;
@@ -163,14 +172,32 @@ fn derive(passphrase: &str, salt: &[u8], kdf: KdfParams) -> Result<[u8; 32], Ope
 
 impl FamilyKey {
     /// A new family: a random id and salt, the key, and the header to publish.
-    pub fn create(passphrase: &str, kdf: KdfParams) -> Result<(FamilyKey, FamilyHeader), OpenError> {
+    pub fn create(passphrase: &str, kdf: KdfParams, creator: &str) -> Result<(FamilyKey, FamilyHeader), OpenError> {
         kdf.check()?;
-        let id = FamilyId(random());
         let salt: [u8; 16] = random();
-        let key = FamilyKey { id, cipher: XChaCha20Poly1305::new(Key::from_slice(&derive(passphrase, &salt, kdf)?)) };
+        let id = family_id(creator, &salt);
+        let key = FamilyKey::from_raw(id, derive(passphrase, &salt, kdf)?);
         let check = key.seal(CHECK_NAME, CHECK_TEXT);
-        let header = FamilyHeader { format: VERSION, id, salt: to_hex(&salt), kdf, key_check: to_hex(&check) };
+        let header = FamilyHeader {
+            format: VERSION,
+            id,
+            salt: to_hex(&salt),
+            kdf,
+            creator: creator.to_owned(),
+            key_check: to_hex(&check),
+        };
         Ok((key, header))
+    }
+
+    /// A key kept on this device (see [`FamilyKey::raw`]).
+    pub fn from_raw(id: FamilyId, raw: [u8; 32]) -> FamilyKey {
+        FamilyKey { id, raw, cipher: XChaCha20Poly1305::new(Key::from_slice(&raw)) }
+    }
+
+    /// The derived key's bytes, for the device's own key file (0600): syncing then needs
+    /// no passphrase.
+    pub fn raw(&self) -> [u8; 32] {
+        self.raw
     }
 
     /// The key of an existing family, checked against the header's key check.
@@ -181,16 +208,12 @@ impl FamilyKey {
         header.kdf.check()?;
         let salt: [u8; 16] =
             from_hex(&header.salt).ok_or_else(|| OpenError::BadHeader("its salt is not 32 hex digits".into()))?;
-        let check = (header.key_check.len() % 2 == 0)
-            .then(|| {
-                (0..header.key_check.len() / 2).map(|i| u8::from_str_radix(&header.key_check[2 * i..2 * i + 2], 16))
-            })
-            .and_then(|bytes| bytes.collect::<Result<Vec<u8>, _>>().ok())
+        let check = super::signing::from_hex_vec(&header.key_check)
             .ok_or_else(|| OpenError::BadHeader("its key check is not hex".into()))?;
-        let key = FamilyKey {
-            id: header.id,
-            cipher: XChaCha20Poly1305::new(Key::from_slice(&derive(passphrase, &salt, header.kdf)?)),
-        };
+        if family_id(&header.creator, &salt) != header.id {
+            return Err(OpenError::BadHeader("its id does not belong to its creator's key".into()));
+        }
+        let key = FamilyKey::from_raw(header.id, derive(passphrase, &salt, header.kdf)?);
         match key.open(CHECK_NAME, &check) {
             Ok(text) if text == CHECK_TEXT => Ok(key),
             Err(OpenError::Tampered) | Ok(_) => Err(OpenError::WrongPassphrase),
@@ -256,11 +279,12 @@ mod tests {
     use super::*;
 
     /// Cheap enough for tests; production uses [`KdfParams::default`].
-    const FAST: KdfParams = KdfParams { memory_kib: 8 * 1024, passes: 1, lanes: 1 };
+    pub const FAST: KdfParams = KdfParams { memory_kib: 8 * 1024, passes: 1, lanes: 1 };
+    const CREATOR: &str = "5a1e";
 
     #[test]
     fn a_sealed_file_opens_with_the_passphrase_and_hides_its_text() {
-        let (key, header) = FamilyKey::create("correct horse battery staple", FAST).unwrap();
+        let (key, header) = FamilyKey::create("correct horse battery staple", FAST, CREATOR).unwrap();
         let plain = b"{\"goal\": \"instagram 30 min a day\"}";
         let sealed = key.seal("goals/device-a/0001.json", plain);
         assert!(!sealed.windows(9).any(|w| w == b"instagram"), "the text is not in the file");
@@ -274,7 +298,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_bad_file_is_refused_with_its_reason() {
-        let (key, header) = FamilyKey::create("pass", FAST).unwrap();
+        let (key, header) = FamilyKey::create("pass", FAST, CREATOR).unwrap();
         let sealed = key.seal("a.json", b"hello family");
 
         assert_eq!(FamilyKey::unlock("wrong", &header).unwrap_err(), OpenError::WrongPassphrase);
@@ -303,13 +327,16 @@ mod tests {
         assert_eq!(key.open("a.json", &newer).unwrap_err(), OpenError::Newer(VERSION + 1));
 
         // Another family with the same passphrase cannot read this one's files.
-        let (other, _) = FamilyKey::create("pass", FAST).unwrap();
+        let (other, _) = FamilyKey::create("pass", FAST, CREATOR).unwrap();
         assert_eq!(other.open("a.json", &sealed).unwrap_err(), OpenError::Foreign(key.family()));
 
         // A hostile header cannot make a device spend gigabytes or run forever.
         let mut hostile = header.clone();
         hostile.kdf.memory_kib = 64 * 1024 * 1024;
         assert!(matches!(FamilyKey::unlock("pass", &hostile).unwrap_err(), OpenError::BadHeader(_)));
+        let mut usurped = header.clone();
+        usurped.creator = "0bad".into();
+        assert!(matches!(FamilyKey::unlock("pass", &usurped).unwrap_err(), OpenError::BadHeader(_)));
         let mut newer = header;
         newer.format = VERSION + 1;
         assert_eq!(FamilyKey::unlock("pass", &newer).unwrap_err(), OpenError::Newer(VERSION + 1));

@@ -37,6 +37,9 @@ pub struct MemberCard {
     pub key: String,
     pub name: String,
     pub joined_ms: Millis,
+    /// The family's name, on the creator's card only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
 }
 
 /// One change to the shared goals.

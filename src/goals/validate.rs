@@ -24,6 +24,16 @@ pub fn validate(new: &NewGoal, existing: &[Goal], rules: &Rules) -> Result<(), S
     duplicate(new, existing)
 }
 
+/// Checks a goal's own values (kind and days) without the rules or other goals: what every
+/// device checks of a family's shared goal, whose target the organiser's rules vouched for.
+pub fn validate_values(new: &NewGoal) -> Result<(), String> {
+    kind(&new.kind)?;
+    if new.weekdays.0 & Weekdays::ALL.0 == 0 || new.weekdays.0 > Weekdays::ALL.0 {
+        return Err("a goal needs at least one day".into());
+    }
+    Ok(())
+}
+
 fn target(target: &GoalTarget, rules: &Rules) -> Result<(), String> {
     let GoalTarget::Platform(id) = target else { return Ok(()) };
     let platforms = rules.platforms();

@@ -121,6 +121,74 @@ impl Store {
     }
 }
 
+/// What a sync of a family's goals changed on this device.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FamilyGoalsApplied {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+}
+
+impl Store {
+    /// Makes the stored shared goals equal `goals` (family-wide id → content), in one
+    /// transaction: new ones are added, changed ones updated in place (their pause stays),
+    /// and shared goals no longer in force are removed. An empty `goals` removes them all.
+    #[tracing::instrument(skip_all, err)]
+    pub fn apply_family_goals(&mut self, goals: &[(String, NewGoal)], now_ms: Millis) -> Result<FamilyGoalsApplied> {
+        let tx = self.conn.transaction()?;
+        let stored: Vec<(i64, String)> = {
+            let mut st = tx.prepare("SELECT id, shared_id FROM goals WHERE shared_id IS NOT NULL")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut done = FamilyGoalsApplied::default();
+        for (row, shared) in &stored {
+            if !goals.iter().any(|(id, _)| id == shared) {
+                tx.execute("DELETE FROM goals WHERE id = ?1", [row])?;
+                done.removed += 1;
+            }
+        }
+        for (shared, g) in goals {
+            let c = Columns::of(g);
+            let values = params![
+                shared,
+                c.target_kind,
+                c.target,
+                c.kind,
+                c.limit_secs,
+                c.start_min,
+                c.end_min,
+                c.max_count,
+                c.purpose,
+                c.weekdays,
+                c.source,
+                now_ms
+            ];
+            if stored.iter().any(|(_, s)| s == shared) {
+                done.changed += tx.execute(
+                    "UPDATE goals SET target_kind = ?2, target = ?3, kind = ?4, limit_secs = ?5, start_min = ?6,
+                                      end_min = ?7, max_count = ?8, purpose = ?9, weekdays = ?10, source = ?11,
+                                      updated_ms = ?12
+                     WHERE shared_id = ?1 AND NOT (target_kind IS ?2 AND target IS ?3 AND kind IS ?4
+                        AND limit_secs IS ?5 AND start_min IS ?6 AND end_min IS ?7 AND max_count IS ?8
+                        AND purpose IS ?9 AND weekdays IS ?10 AND source IS ?11)",
+                    values,
+                )?;
+            } else {
+                tx.execute(
+                    "INSERT INTO goals (shared_id, target_kind, target, kind, limit_secs, start_min, end_min, max_count,
+                                        purpose, weekdays, source, created_ms, updated_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                    values,
+                )?;
+                done.added += 1;
+            }
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(done)
+    }
+}
+
 fn no_goal(id: GoalId) -> Error {
     Error::Invalid(format!("no goal {id}; `mast goals list` shows the ids"))
 }
@@ -320,5 +388,29 @@ mod tests {
             )
             .unwrap();
         assert!(store.goals().is_err());
+    }
+
+    #[test]
+    fn family_goals_are_applied_in_place_and_removed_when_gone() {
+        let mut store = Store::open_in_memory().unwrap();
+        let shared = |mins: u32| NewGoal {
+            source: GoalSource::Family("Home".into()),
+            ..new(GoalTarget::Platform("instagram".into()), GoalKind::DailyLimit { limit_secs: mins * 60 })
+        };
+        let personal = store
+            .add_goal(&new(GoalTarget::Platform("youtube".into()), GoalKind::SessionCap { cap_secs: 600 }), 1)
+            .unwrap();
+        let one = [("g-00000001".to_string(), shared(30))];
+        assert_eq!(store.apply_family_goals(&one, 2).unwrap(), FamilyGoalsApplied { added: 1, changed: 0, removed: 0 });
+        assert_eq!(store.apply_family_goals(&one, 3).unwrap(), FamilyGoalsApplied::default(), "nothing changed");
+        let id = store.goals().unwrap()[1].id;
+        store.set_goal_paused(id, true, 4).unwrap();
+        let edited = [("g-00000001".to_string(), shared(20))];
+        assert_eq!(store.apply_family_goals(&edited, 5).unwrap().changed, 1);
+        let g = store.require_goal(id).unwrap();
+        assert_eq!(g.kind, GoalKind::DailyLimit { limit_secs: 1200 });
+        assert!(g.paused, "the member's pause stays");
+        assert_eq!(store.apply_family_goals(&[], 6).unwrap().removed, 1);
+        assert_eq!(store.goals().unwrap().iter().map(|g| g.id).collect::<Vec<_>>(), vec![personal]);
     }
 }

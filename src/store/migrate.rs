@@ -8,6 +8,7 @@ use rusqlite::Connection;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial.sql", include_str!("../../migrations/0001_initial.sql")),
     ("0002_goals.sql", include_str!("../../migrations/0002_goals.sql")),
+    ("0003_family_goals.sql", include_str!("../../migrations/0003_family_goals.sql")),
 ];
 
 /// The newest schema this build knows.

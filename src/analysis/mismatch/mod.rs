@@ -76,7 +76,7 @@
 //! meets the period.
 
 mod eval;
-mod findings;
+pub mod findings;
 
 use super::attention::{AttentionEstimate, AttentionTable};
 use super::patterns::{PatternBuilder, PatternParams, TargetPatterns};

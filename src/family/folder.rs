@@ -1,0 +1,244 @@
+//! The family folder on disk, and this device's own record of its family.
+//!
+//! ```text
+//! FOLDER/family.json                   the family's public header (written once, by the creator)
+//! FOLDER/devices/<device>/member.mast  the device's member card
+//! FOLDER/devices/<device>/changes.mast its log of changes to the shared goals
+//! FOLDER/devices/<device>/adherence.mast what it publishes of its member's days
+//! ```
+//!
+//! `<device>` is 16 hex digits of the device's public key. A device writes only under its own
+//! `devices/<device>/`, so no file has two writers and the sync tool never has a conflict to
+//! resolve. Reading takes only those exact names: the sync tool's conflict copies
+//! (`changes.sync-conflict-….mast`, `changes (conflicted copy).mast`), its temporary files
+//! and anything else in the folder are ignored. Files are replaced by writing a hidden
+//! temporary file beside them and renaming it over them, so a reader never sees half a file
+//! from Mast (a sync tool may still deliver one: it fails authentication and is read again
+//! at the next sync).
+
+use super::crypto::{FamilyHeader, FamilyKey};
+use super::model::{Adherence, Change, MemberCard};
+use super::signing::{short_id, DeviceKey, SignedFile};
+use crate::model::Millis;
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+pub const HEADER_FILE: &str = "family.json";
+pub const DEVICES: &str = "devices";
+/// No file Mast writes comes near this; a bigger one is refused before it is read.
+const MAX_FILE: u64 = 8 << 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Member,
+    Changes,
+    Adherence,
+}
+
+impl FileKind {
+    pub fn file(self) -> &'static str {
+        match self {
+            FileKind::Member => "member.mast",
+            FileKind::Changes => "changes.mast",
+            FileKind::Adherence => "adherence.mast",
+        }
+    }
+}
+
+/// A file's name inside the folder, as sealed and signed: `devices/<device>/<file>`.
+pub fn name_of(device: &str, kind: FileKind) -> String {
+    format!("{DEVICES}/{device}/{}", kind.file())
+}
+
+/// Reads a file of at most [`MAX_FILE`] bytes; `None` when it does not exist.
+pub fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    let file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB, which no family file is",
+            MAX_FILE >> 20
+        )));
+    }
+    Ok(Some(bytes))
+}
+
+/// Writes `bytes` to `path` through a hidden temporary file and a rename.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().expect("a file in the folder");
+    fs::create_dir_all(dir).map_err(|e| io_err(dir, "create", e))?;
+    let tmp = dir.join(format!(".{}.mast-tmp", path.file_name().expect("a file name").to_string_lossy()));
+    let write = || -> std::io::Result<()> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(path, "write", e)
+    })
+}
+
+pub fn io_err(path: &Path, what: &str, e: std::io::Error) -> Error {
+    let hint = match e.raw_os_error() {
+        Some(28) => "; the disk is full: free some space and try again",
+        Some(13) | Some(1) => "; check the folder's permissions",
+        Some(30) => "; the folder is read-only",
+        _ => "",
+    };
+    Error::Invalid(format!("cannot {what} {}: {e}{hint}", path.display()))
+}
+
+/// Opens and verifies a signed, sealed file: returns its body's JSON text.
+pub fn open_signed(
+    key: &FamilyKey,
+    name: &str,
+    bytes: &[u8],
+    signer: Option<&str>,
+) -> std::result::Result<(SignedFile, String), String> {
+    let plain = key.open(name, bytes).map_err(|e| e.to_string())?;
+    let signed: SignedFile = serde_json::from_slice(&plain).map_err(|e| format!("its content is not valid ({e})"))?;
+    let Some(signer) = signer else {
+        let body = signed.body.clone();
+        return Ok((signed, body));
+    };
+    if !signed.verify(key.family(), name, signer) {
+        return Err("its signature is not its device's: it was not written by the device it claims to be from".into());
+    }
+    let body = signed.body.clone();
+    Ok((signed, body))
+}
+
+/// Seals and signs `body` as this device's file of `kind`, and writes it into the folder.
+pub fn write_own<T: Serialize>(
+    folder: &Path,
+    key: &FamilyKey,
+    device: &DeviceKey,
+    kind: FileKind,
+    body: &T,
+) -> Result<()> {
+    let public = device.public();
+    let name = name_of(short_id(&public), kind);
+    let body = serde_json::to_string(body).expect("family files serialise");
+    let signed = device.sign(key.family(), &name, &body);
+    let sealed = key.seal(&name, serde_json::to_string(&signed).expect("a signed file serialises").as_bytes());
+    replace_file(&folder.join(&name), &sealed)
+}
+
+/// This device's record of its family, in the data dir (0600): the pinned header, the keys,
+/// and every change accepted so far, so that a file that goes missing or is replaced by an
+/// older copy loses nothing, and the goals work offline.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LocalState {
+    pub format: u32,
+    /// The header as it was when this device joined; a different one later is refused.
+    pub header: FamilyHeader,
+    pub folder: PathBuf,
+    pub member: String,
+    /// The family's name, from the creator's member card.
+    pub family_name: String,
+    /// The family key (hex) and this device's secret key (hex).
+    pub key: String,
+    pub device: String,
+    pub joined_ms: Millis,
+    pub published: Option<Published>,
+    /// The highest version seen of each file (by its name in the folder): a lower one is an
+    /// old copy replayed.
+    pub seen: BTreeMap<String, u64>,
+    /// Member cards by device short id, pinned when first seen.
+    pub cards: BTreeMap<String, MemberCard>,
+    /// Accepted changes by author key; this device's own log among them.
+    pub logs: BTreeMap<String, Vec<Change>>,
+    pub synced_ms: Millis,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Published {
+    pub version: u64,
+    pub day: NaiveDate,
+    pub ms: Millis,
+}
+
+pub const STATE_FORMAT: u32 = 1;
+
+impl LocalState {
+    pub fn load(path: &Path) -> Result<Option<LocalState>> {
+        let text = match fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_err(path, "read", e)),
+        };
+        let state: LocalState = serde_json::from_str(&text).map_err(|e| {
+            Error::Invalid(format!(
+                "this device's family record {} is damaged ({e}); restore it from a backup, or move it away and join \
+                 the family again with `mast family join`",
+                path.display()
+            ))
+        })?;
+        if state.format > STATE_FORMAT {
+            return Err(Error::Invalid(format!(
+                "{} was written by a newer Mast; upgrade Mast on this device",
+                path.display()
+            )));
+        }
+        Ok(Some(state))
+    }
+
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).expect("the family record serialises");
+        replace_file(path, text.as_bytes())?;
+        crate::paths::set_mode(path, 0o600)
+    }
+
+    pub fn path_in(data_dir: &Path) -> PathBuf {
+        data_dir.join("family.json")
+    }
+}
+
+/// Reads the header in `folder`.
+pub fn read_header(folder: &Path) -> Result<Option<FamilyHeader>> {
+    let path = folder.join(HEADER_FILE);
+    let Some(bytes) = read_limited(&path).map_err(|e| io_err(&path, "read", e))? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+        Error::Invalid(format!("{} is not a Mast family header ({e}); is this the family folder?", path.display()))
+    })
+}
+
+/// The device folders present: `(short id, path)`, ignoring anything that is not one.
+pub fn device_dirs(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let dir = folder.join(DEVICES);
+    let entries = match fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_err(&dir, "read", e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_err(&dir, "read", e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.len() == 16 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) && entry.path().is_dir() {
+            out.push((name, entry.path()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A device's adherence as read, for the status.
+pub type AdherenceByDevice = BTreeMap<String, Adherence>;

@@ -43,6 +43,9 @@ enum Command {
     /// Export your data (spans, daily totals, goals, ratings) as CSV, JSON Lines or Parquet, with a
     /// schema of every column.
     Export(cli::export::ExportArgs),
+    /// Share goals with your family through a folder your own sync tool keeps in step,
+    /// end-to-end encrypted: create or join, shared goals, adherence, preview, leave.
+    Family(cli::family::FamilyArgs),
     /// Share anonymised data with a research study, with your consent: preview, then export.
     Research(cli::research::ResearchArgs),
     /// Fill a separate demo data dir with realistic synthetic usage (never your own data).
@@ -134,6 +137,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rate(args) => cli::rate::run(&env, args)?,
         Command::Export(args) => cli::export::run(&env, &args)?,
         Command::Research(args) => cli::research::run(&env, args)?,
+        Command::Family(args) => cli::family::run(&env, args)?,
         Command::Log(args) => cli::log::run(&env, args.day.as_deref(), args.last, args.json)?,
         Command::Import(args) => cli::import::run(&env, args, cli.demo)?,
         Command::Demo { days, force, heavy_year } => cli::demo::run(&env, days, force, heavy_year)?,

@@ -104,7 +104,7 @@ const KINDS: &str =
 impl KindArgs {
     /// The one kind given, if any. `--planned` is left to the caller: on its own it can
     /// change an existing intent.
-    fn kind(&self) -> Result<Option<GoalKind>> {
+    pub fn kind(&self) -> Result<Option<GoalKind>> {
         let given: Vec<&str> = [
             (self.daily.is_some(), "--daily"),
             (self.weekly.is_some(), "--weekly"),
@@ -164,7 +164,7 @@ pub fn run(env: &Env, args: GoalsArgs) -> Result<()> {
     }
 }
 
-fn days(s: &str) -> Result<Weekdays> {
+pub fn days(s: &str) -> Result<Weekdays> {
     flag("--days", parse_weekdays(s))
 }
 

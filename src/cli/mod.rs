@@ -11,6 +11,7 @@ use mast::store::{Classifier, Store};
 
 pub mod demo;
 pub mod export;
+pub mod family;
 pub mod goals;
 pub mod import;
 pub mod log;

@@ -171,6 +171,9 @@ pub struct Published {
     pub version: u64,
     pub day: NaiveDate,
     pub ms: Millis,
+    /// The shared goals it covered: when they change, it is published again.
+    #[serde(default)]
+    pub goals: Vec<String>,
 }
 
 pub const STATE_FORMAT: u32 = 1;
@@ -205,7 +208,7 @@ impl LocalState {
     }
 
     pub fn path_in(data_dir: &Path) -> PathBuf {
-        data_dir.join("family.json")
+        data_dir.join("family-state.json")
     }
 }
 

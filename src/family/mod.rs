@@ -487,13 +487,14 @@ impl Family {
         let merged = self.merged();
         store.apply_family_goals(&self.my_goals(&merged), now.ms)?;
         let today = now.today(settings);
-        let due = self.state.published.as_ref().is_none_or(|p| p.day != today);
+        let mine: Vec<String> = self.my_goals(&merged).into_iter().map(|(id, _)| id).collect();
+        let due = self.state.published.as_ref().is_none_or(|p| p.day != today || p.goals != mine);
         let mut read = read;
         if publish_now || due || (read.republish && self.state.published.is_some()) {
             let a = self.adherence(store, settings, &merged, now)?;
             folder::write_own(&self.state.folder, &self.key, &self.device, FileKind::Adherence, &a)?;
             self.state.seen.insert(folder::name_of(&self.short(), FileKind::Adherence), a.version);
-            self.state.published = Some(Published { version: a.version, day: today, ms: now.ms });
+            self.state.published = Some(Published { version: a.version, day: today, ms: now.ms, goals: mine });
             read.adherence.insert(self.short(), a);
         }
         self.state.synced_ms = now.ms;
@@ -508,12 +509,21 @@ impl Family {
             .filter(|(_, g)| g.spec.applies_to(&self.state.member))
             .map(|(id, g)| (id, &g.spec))
             .collect();
+        // Days before this device joined were never the family's business.
+        let joined = crate::localday::local_day(
+            self.state.joined_ms,
+            crate::localday::offset_at(self.state.joined_ms),
+            settings.day_start_hour,
+        );
         Ok(Adherence {
             key: self.me(),
             member: self.state.member.clone(),
             version: self.state.published.as_ref().map_or(1, |p| p.version + 1),
             published_ms: now.ms,
-            days: adherence::compute(store, settings, &goals, &self.source_name(), now)?,
+            days: adherence::compute(store, settings, &goals, &self.source_name(), now)?
+                .into_iter()
+                .filter(|d| d.date >= joined)
+                .collect(),
         })
     }
 

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 /// A shared goal's content: any goal kind, for everyone or for named members.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+// No deny_unknown_fields here and on Change: serde cannot combine it with a flattened field.
+#[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SharedGoal {
     pub target: GoalTarget,
@@ -44,7 +45,7 @@ pub struct MemberCard {
 
 /// One change to the shared goals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Op {
     /// The creator's list of organisers (device keys, hex); the creator is always one.
     SetOrganisers { organisers: Vec<String> },
@@ -62,7 +63,7 @@ pub enum Op {
 
 /// A change as a device's log holds it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Change {
     /// 1, 2, 3 … in the device's log.
     pub seq: u64,

@@ -4,6 +4,7 @@
 
 mod cli;
 mod export;
+mod family;
 mod goals;
 mod import;
 mod mismatch;

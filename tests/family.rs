@@ -1,0 +1,375 @@
+//! Families through the real `mast` binary: three devices with their own data dirs, two
+//! copies of the family folder kept in step by copying each device's own files (as a sync
+//! tool would), and every kind of bad file a folder can hold.
+
+use crate::util::Sandbox;
+use mast::family::crypto::FamilyKey;
+use mast::family::folder::LocalState;
+use mast::family::model::{Change, ChangeLog, Op, SharedGoal};
+use mast::family::signing::{short_id, DeviceKey};
+use mast::goals::{GoalKind, GoalTarget, Weekdays};
+use mast::model::{Category, Span, StoredWindow};
+use mast::store::Store;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+
+const PASS: &str = "three blind mice run";
+
+/// A device: a sandbox whose clock's day began twelve hours ago (so the last hour is
+/// "today" whatever time the test runs), in UTC.
+fn device() -> Sandbox {
+    let s = Sandbox::new();
+    let hour = (chrono::Utc::now().format("%H").to_string().parse::<u8>().unwrap() + 12) % 24;
+    s.write_config("config.toml", &format!("day_start_hour = {hour}\n"));
+    s
+}
+
+fn mast(s: &Sandbox, args: &[&str]) -> std::process::Output {
+    s.command().env("MAST_FAMILY_PASSPHRASE", PASS).env("TZ", "UTC").args(args).output().expect("run mast")
+}
+
+fn ok(s: &Sandbox, args: &[&str]) -> String {
+    let out = mast(s, args);
+    assert!(out.status.success(), "mast {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn refused(s: &Sandbox, args: &[&str]) -> String {
+    let out = mast(s, args);
+    assert_eq!(out.status.code(), Some(1), "mast {args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn status(s: &Sandbox) -> Value {
+    serde_json::from_str(&ok(s, &["family", "status", "--json"])).unwrap()
+}
+
+fn goal_set(v: &Value) -> Vec<(String, String)> {
+    v["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["id"].as_str().unwrap().into(), g["objective"].as_str().unwrap().into()))
+        .collect()
+}
+
+fn problems(v: &Value) -> Vec<String> {
+    v["problems"].as_array().unwrap().iter().map(|p| format!("{}: {}", p["file"], p["message"])).collect()
+}
+
+/// What a sync tool does between two copies of the folder: each device's own files go from
+/// the copy it writes to the other; a device folder its owner removed is removed.
+fn exchange(from: &Path, to: &Path, devices: &[&str]) {
+    for d in devices {
+        let src = from.join("devices").join(d);
+        let dst = to.join("devices").join(d);
+        let _ = fs::remove_dir_all(&dst);
+        if src.exists() {
+            fs::create_dir_all(&dst).unwrap();
+            for f in fs::read_dir(&src).unwrap() {
+                let f = f.unwrap();
+                fs::copy(f.path(), dst.join(f.file_name())).unwrap();
+            }
+        }
+    }
+    if !to.join("family.json").exists() {
+        fs::copy(from.join("family.json"), to.join("family.json")).unwrap();
+    }
+}
+
+fn short(v: &Value) -> String {
+    v["me"]["device"].as_str().unwrap().to_owned()
+}
+
+/// Forty minutes of Instagram ending a minute ago.
+fn use_instagram(s: &Sandbox, minutes: i64) {
+    fs::create_dir_all(s.data_dir()).unwrap();
+    let mut store = Store::open(&s.db()).unwrap();
+    let end = chrono::Utc::now().timestamp_millis() - 60_000;
+    let span = Span {
+        start_ms: end - minutes * 60_000,
+        end_ms: end,
+        utc_offset_min: 0,
+        window: StoredWindow {
+            app: "firefox".into(),
+            exe: "firefox".into(),
+            platform: Some("instagram".into()),
+            category: Some(Category::Social),
+            ..StoredWindow::default()
+        },
+    };
+    store.write_spans(&[span]).unwrap();
+}
+
+#[test]
+fn three_devices_converge_share_adherence_and_leave() {
+    let root = tempfile::tempdir().unwrap();
+    let (f1, f2) = (root.path().join("folder-1"), root.path().join("folder-2"));
+    let (parent, teen, carer) = (device(), device(), device());
+    let out =
+        ok(&parent, &["family", "create", "--folder", f1.to_str().unwrap(), "--name", "Home", "--member", "parent"]);
+    assert!(out.contains("Created the family 'Home'"), "{out}");
+    fs::create_dir_all(&f2).unwrap();
+    exchange(&f1, &f2, &[]);
+    ok(&teen, &["family", "join", "--folder", f1.to_str().unwrap(), "--member", "teen"]);
+    let p = short(&status(&parent));
+    let t = short(&status(&teen));
+    exchange(&f1, &f2, &[&p, &t]);
+    ok(&carer, &["family", "join", "--folder", f2.to_str().unwrap(), "--member", "carer"]);
+    let c = short(&status(&carer));
+    exchange(&f2, &f1, &[&c]);
+
+    // The creator makes the carer an organiser and adds a goal for everyone.
+    ok(&parent, &["family", "organiser", "carer"]);
+    let out = ok(&parent, &["family", "add", "instagram", "--daily", "30m"]);
+    assert!(out.contains("instagram: at most 30 min a day"), "{out}");
+    let g1 = goal_set(&status(&parent))[0].0.clone();
+    exchange(&f1, &f2, &[&p, &t]);
+    assert_eq!(goal_set(&status(&carer)).len(), 1);
+
+    // Concurrent edits while the two copies are apart: both organisers edit the same goal and
+    // each adds one of their own.
+    ok(&parent, &["family", "edit", &g1, "instagram", "--daily", "20m"]);
+    ok(&parent, &["family", "add", "youtube", "--session-cap", "15m", "--for", "teen"]);
+    ok(&carer, &["family", "edit", &g1, "instagram", "--daily", "45m"]);
+    ok(&carer, &["family", "add", "social", "--downtime", "22:00-07:00"]);
+    // A member cannot change goals; a proposal waits for an organiser.
+    let e = refused(&teen, &["family", "add", "tiktok", "--daily", "5m"]);
+    assert!(e.contains("only the family's organisers"), "{e}");
+    ok(&teen, &["family", "propose", "reddit", "--daily", "15m"]);
+    exchange(&f1, &f2, &[&p, &t]);
+    exchange(&f2, &f1, &[&c]);
+
+    let (sp, st, sc) = (status(&parent), status(&teen), status(&carer));
+    assert_eq!(goal_set(&sp), goal_set(&st), "parent and teen converge");
+    assert_eq!(goal_set(&sp), goal_set(&sc), "parent and carer converge");
+    assert_eq!(goal_set(&sp).len(), 3, "both concurrent additions are kept: {:?}", goal_set(&sp));
+    assert!(problems(&sp).is_empty(), "{:?}", problems(&sp));
+    let proposal = sc["proposals"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(sc["proposals"][0]["status"], "pending");
+    ok(&carer, &["family", "accept", &proposal]);
+    exchange(&f2, &f1, &[&c]);
+    assert_eq!(goal_set(&status(&teen)).len(), 4, "the accepted proposal is a goal");
+
+    // The shared goals are the teen's goals on the teen's device, marked as the family's,
+    // and feed the mismatch view.
+    let goals: Value = serde_json::from_str(&ok(&teen, &["goals", "list", "--json"])).unwrap();
+    let sources: Vec<&Value> = goals.as_array().unwrap().iter().map(|g| &g["source"]).collect();
+    assert_eq!(sources.len(), 4, "{goals}");
+    assert!(sources.iter().all(|s| s["family"] == "Home"), "{goals}");
+    // The youtube goal is for the teen only.
+    ok(&parent, &["family", "sync"]);
+    let parent_goals: Value = serde_json::from_str(&ok(&parent, &["goals", "list", "--json"])).unwrap();
+    assert_eq!(parent_goals.as_array().unwrap().len(), 3, "{parent_goals}");
+
+    // Adherence: forty minutes of Instagram break the daily limit (20 or 45 min, whichever
+    // edit won) or keep it, and the other devices see the same verdict.
+    use_instagram(&teen, 40);
+    let mismatch: Value = serde_json::from_str(&ok(&teen, &["mismatch", "--json"])).unwrap();
+    assert!(mismatch.to_string().contains("\"family\":\"Home\""), "the shared goals feed the mismatch view");
+    ok(&teen, &["family", "sync"]);
+    exchange(&f1, &f2, &[&t]);
+    let limit = sc["goals"].as_array().unwrap().iter().find(|g| g["id"] == g1.as_str()).unwrap()["goal"]["limitSecs"]
+        .as_u64()
+        .unwrap();
+    let want = if limit < 40 * 60 { "broken" } else { "atRisk" };
+    for viewer in [&parent, &carer] {
+        let week = status(viewer)["week"].clone();
+        let row = week["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["member"] == "teen" && r["goal"] == g1.as_str())
+            .unwrap();
+        let today = row["days"].as_array().unwrap().iter().rfind(|d| d["status"] != "future").unwrap();
+        assert!((row["seconds"].as_f64().unwrap() - 2400.0).abs() < 1.0, "{row}");
+        assert!(today["status"] == want || (want == "atRisk" && today["status"] == "kept"), "{row}");
+    }
+    // The preview is what the teen's device shares: totals on the goals' targets and marks.
+    let preview: Value = serde_json::from_str(&ok(&teen, &["family", "preview", "--json"])).unwrap();
+    let text = preview.to_string();
+    assert!(text.contains("instagram") && !text.contains("firefox"), "{text}");
+
+    // Leaving removes the teen's files, and the family's goals from the teen's device.
+    let out = ok(&teen, &["family", "leave", "--yes"]);
+    assert!(out.contains("Left the family"), "{out}");
+    assert!(!f1.join("devices").join(&t).exists());
+    assert_eq!(ok(&teen, &["goals", "list", "--json"]).trim(), "[]");
+    exchange(&f1, &f2, &[&t]);
+    for viewer in [&parent, &carer] {
+        let s = status(viewer);
+        assert!(!s["members"].as_array().unwrap().iter().any(|m| m["name"] == "teen"), "{}", s["members"]);
+        assert!(!s["week"]["rows"].as_array().unwrap().iter().any(|r| r["member"] == "teen"));
+    }
+    let e = refused(&teen, &["family", "status"]);
+    assert!(e.contains("in no family"), "{e}");
+}
+
+/// The secrets of a device, from its record, to write files as that device would.
+fn secrets(s: &Sandbox) -> (FamilyKey, DeviceKey, LocalState) {
+    let state = LocalState::load(&LocalState::path_in(&s.data_dir())).unwrap().unwrap();
+    let hex = |h: &str| -> [u8; 32] {
+        (0..32).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap()).collect::<Vec<_>>().try_into().unwrap()
+    };
+    (FamilyKey::from_raw(state.header.id, hex(&state.key)), DeviceKey::from_secret(&hex(&state.device)), state)
+}
+
+fn seal(key: &FamilyKey, device: &DeviceKey, name: &str, body: &impl serde::Serialize) -> Vec<u8> {
+    let body = serde_json::to_string(body).unwrap();
+    key.seal(name, serde_json::to_string(&device.sign(key.family(), name, &body)).unwrap().as_bytes())
+}
+
+fn has_problem(s: &Sandbox, file: &str, words: &str) {
+    let v = status(s);
+    let found = problems(&v);
+    assert!(found.iter().any(|p| p.contains(file) && p.contains(words)), "want '{words}' about {file} in {found:?}");
+}
+
+#[test]
+fn bad_files_are_refused_each_with_its_reason_and_merge_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("family");
+    let f = folder.to_str().unwrap();
+    let (parent, teen) = (device(), device());
+    ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
+
+    // A wrong passphrase joins nothing and writes nothing.
+    let e = teen
+        .command()
+        .env("MAST_FAMILY_PASSPHRASE", "not the passphrase")
+        .args(["family", "join", "--folder", f, "--member", "teen"])
+        .output()
+        .unwrap();
+    assert_eq!(e.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&e.stderr).contains("the passphrase is wrong"),
+        "{}",
+        String::from_utf8_lossy(&e.stderr)
+    );
+    assert_eq!(fs::read_dir(folder.join("devices")).unwrap().count(), 1, "only the creator's device");
+    ok(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+
+    ok(&parent, &["family", "add", "instagram", "--daily", "30m"]);
+    let p = short(&status(&parent));
+    let t = short(&status(&teen));
+    let pdir = folder.join("devices").join(&p);
+    let old_changes = fs::read(pdir.join("changes.mast")).unwrap();
+    ok(&parent, &["family", "add", "tiktok", "--daily", "10m"]);
+    assert_eq!(goal_set(&status(&teen)).len(), 2);
+
+    // A replayed old version: the older copy of the parent's changes is refused, and the
+    // goal it lacks stays.
+    fs::write(pdir.join("changes.mast"), &old_changes).unwrap();
+    has_problem(&teen, "changes.mast", "older copy");
+    assert_eq!(goal_set(&status(&teen)).len(), 2);
+    ok(&parent, &["family", "sync"]); // a sync by the parent heals nothing it does not own…
+    let mut current = fs::read(pdir.join("changes.mast")).unwrap();
+
+    // Flipped bytes.
+    let last = current.len() - 1;
+    current[last] ^= 0x40;
+    fs::write(pdir.join("changes.mast"), &current).unwrap();
+    has_problem(&teen, "changes.mast", "changed or damaged");
+    // Cut short, and from a newer Mast.
+    let adherence = fs::read(pdir.join("adherence.mast")).unwrap();
+    fs::write(pdir.join("adherence.mast"), &adherence[..20]).unwrap();
+    has_problem(&teen, "adherence.mast", "cut short");
+    let mut newer = adherence.clone();
+    newer[8] = 9;
+    fs::write(pdir.join("adherence.mast"), &newer).unwrap();
+    has_problem(&teen, "adherence.mast", "newer Mast");
+    fs::write(pdir.join("adherence.mast"), &adherence).unwrap();
+
+    // A file from another family (with the same passphrase) copied into this folder.
+    let other = device();
+    let other_folder = root.path().join("other");
+    ok(
+        &other,
+        &["family", "create", "--folder", other_folder.to_str().unwrap(), "--name", "Other", "--member", "parent"],
+    );
+    let o = short(&status(&other));
+    fs::create_dir_all(folder.join("devices").join(&o)).unwrap();
+    fs::copy(
+        other_folder.join("devices").join(&o).join("member.mast"),
+        folder.join("devices").join(&o).join("member.mast"),
+    )
+    .unwrap();
+    has_problem(&teen, "member.mast", "another family");
+    // Files swapped between two devices' folders fail authentication (the name is sealed in).
+    fs::copy(pdir.join("member.mast"), folder.join("devices").join(&o).join("member.mast")).unwrap();
+    has_problem(&teen, &format!("{o}/member.mast"), "changed or damaged");
+    fs::remove_dir_all(folder.join("devices").join(&o)).unwrap();
+
+    // The teen, who knows the passphrase, writes goal changes in their own name…
+    let (key, teen_key, _) = secrets(&teen);
+    let spec = SharedGoal {
+        target: GoalTarget::Platform("instagram".into()),
+        kind: GoalKind::DailyLimit { limit_secs: 24 * 3600 },
+        weekdays: Weekdays::ALL,
+        members: vec![],
+    };
+    let forged = |seq: u64| Change {
+        seq,
+        clock: 99,
+        at_ms: 0,
+        op: Op::PutGoal { goal: "g-0000beef".into(), spec: spec.clone() },
+    };
+    let name = format!("devices/{t}/changes.mast");
+    let log = ChangeLog { key: teen_key.public(), changes: vec![forged(1)] };
+    fs::write(folder.join(&name), seal(&key, &teen_key, &name, &log)).unwrap();
+    has_problem(&parent, &name, "not an organiser");
+    // …and in the parent's: the signature is not the parent's device's.
+    let name = format!("devices/{p}/changes.mast");
+    let log = ChangeLog {
+        key: status(&parent)["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["me"] == true)
+            .map(|_| secrets(&parent).1.public())
+            .unwrap(),
+        changes: vec![forged(1)],
+    };
+    let parent_good = fs::read(folder.join(&name)).unwrap();
+    fs::write(folder.join(&name), seal(&key, &teen_key, &name, &log)).unwrap();
+    has_problem(&teen, &name, "signature is not its device's");
+    fs::write(folder.join(&name), parent_good).unwrap();
+    for s in [&parent, &teen] {
+        let goals = goal_set(&status(s));
+        assert!(!goals.iter().any(|(id, _)| id == "g-0000beef"), "{goals:?}");
+        assert_eq!(goals.len(), 2);
+    }
+    assert_eq!(short_id(&secrets(&parent).1.public()), p);
+
+    // Sync tools' conflict copies and temporary files are not read at all.
+    for junk in [
+        "changes.sync-conflict-20261129-101010-ABCDEFG.mast",
+        ".syncthing.changes.mast.tmp",
+        "changes (conflicted copy).mast",
+        "~changes.mast",
+    ] {
+        fs::write(pdir.join(junk), b"junk").unwrap();
+    }
+    fs::create_dir_all(folder.join(".stversions")).unwrap();
+    let v = status(&teen);
+    assert!(
+        !problems(&v).iter().any(|p| p.contains("conflict") || p.contains("junk") || p.contains("tmp")),
+        "{:?}",
+        problems(&v)
+    );
+
+    // A bad passphrase file, a short passphrase and a second family are refused clearly.
+    let e = refused(&other, &["family", "create", "--folder", f, "--name", "X", "--member", "y"]);
+    assert!(e.contains("already in the family"), "{e}");
+    let fresh = device();
+    let e = fresh
+        .command()
+        .env("MAST_FAMILY_PASSPHRASE", "short")
+        .args(["family", "create", "--folder", root.path().join("x").to_str().unwrap(), "--name", "X", "--member", "y"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&e.stderr).contains("too short"));
+    let e = refused(&fresh, &["family", "create", "--folder", f, "--name", "X", "--member", "y"]);
+    assert!(e.contains("already holds a family"), "{e}");
+}

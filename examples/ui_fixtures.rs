@@ -75,7 +75,94 @@ fn main() -> Result<()> {
     let week_ago = now.ms - mast::rule_draft::RECENT_DAYS * 86_400_000;
     let recent = store.recent_windows(week_ago, now.ms + 1, mast::rule_draft::RECENT_WINDOWS)?;
     write(out, "recent_windows", &recent)?;
+    family(out, &mut store, &settings, now)?;
     println!("wrote the UI fixtures to {}", out.display());
+    Ok(())
+}
+
+/// The Family view's fixtures: a family of three devices (this demo's as the creator, two
+/// more with demo usage of their own) sharing one folder, with shared goals, a proposal and
+/// a week of published adherence. Random ids and the folder's path are replaced by stable
+/// ones, so the files are the same on every run.
+fn family(out: &Path, store: &mut Store, settings: &Settings, now: Now) -> Result<()> {
+    use mast::family::crypto::KdfParams;
+    use mast::family::model::SharedGoal;
+    use mast::family::view::{CreateFamily, FamilyAction, JoinFamily};
+    use mast::family::Family;
+    use mast::goals::{GoalKind, GoalTarget, Weekdays};
+
+    let dir = tempfile::tempdir()?;
+    let folder = dir.path().join("family").display().to_string();
+    let joined = now.ms - 6 * 86_400_000;
+    let kdf = KdfParams { memory_kib: 8 * 1024, passes: 1, lanes: 1 };
+    let pass = "fixture passphrase";
+    let setup =
+        CreateFamily { folder: folder.clone(), name: "Home".into(), member: "parent".into(), passphrase: pass.into() };
+    let mut parent = Family::create(&dir.path().join("parent"), &setup, kdf, joined)?;
+    let rules = Rules::builtin();
+    let goal = |target: &str, kind: GoalKind, members: &[&str]| SharedGoal {
+        target: GoalTarget::Platform(target.into()),
+        kind,
+        weekdays: Weekdays::ALL,
+        members: members.iter().map(|m| m.to_string()).collect(),
+    };
+    let mut others = Vec::new();
+    for (i, member) in ["teen", "carer"].into_iter().enumerate() {
+        let data = dir.path().join(member);
+        std::fs::create_dir_all(&data)?;
+        let mut s = Store::open(&data.join("mast.db"))?;
+        let classifier = Classifier { rules: rules.clone(), policy: TitlePolicy::Targets };
+        s.sync_classification(&classifier)?;
+        let spans = mast::demo::realistic(28, now.today(settings), OFFSET_MIN, 0x7465_656e + i as u64)
+            .take_while(|sp| sp.start_ms < now.ms);
+        s.insert_observed(spans, &classifier)?;
+        let join = JoinFamily { folder: folder.clone(), member: member.into(), passphrase: pass.into() };
+        others.push((Family::join(&data, &join, joined)?, s));
+    }
+    parent.act(
+        store,
+        settings,
+        &rules,
+        &FamilyAction::SetOrganiser { member: "carer".into(), organiser: true },
+        now,
+    )?;
+    let daily = |mins: u32| GoalKind::DailyLimit { limit_secs: mins * 60 };
+    for action in [
+        FamilyAction::AddGoal { goal: goal("instagram", daily(30), &[]) },
+        FamilyAction::AddGoal { goal: goal("youtube", GoalKind::SessionCap { cap_secs: 20 * 60 }, &["teen"]) },
+    ] {
+        parent.act(store, settings, &rules, &action, now)?;
+    }
+    let (teen, teen_store) = &mut others[0];
+    teen.act(teen_store, settings, &rules, &FamilyAction::Propose { goal: goal("reddit", daily(20), &["teen"]) }, now)?;
+    for (f, s) in &mut others {
+        f.sync(s, settings, now, true)?;
+    }
+    let status = parent.sync(store, settings, now, true)?;
+    let preview = parent.preview(store, settings, now)?;
+
+    // Stable stand-ins for what is random: ids, keys' short forms, the temporary folder.
+    let mut text = serde_json::to_string_pretty(&status)? + "\n";
+    let mut preview_text = serde_json::to_string_pretty(&preview)? + "\n";
+    let mut swaps: Vec<(String, String)> = vec![(folder.clone(), "/home/parent/Sync/family".into())];
+    // The adherence file names the device's whole public key: before its short form.
+    swaps.push((preview.adherence.key.clone(), "0".repeat(63) + "2"));
+    swaps.push((status.id.clone(), "0f".repeat(16)));
+    for (i, m) in status.members.iter().enumerate() {
+        swaps.push((m.device.clone(), format!("{:016x}", i + 1)));
+    }
+    for (i, g) in status.goals.iter().enumerate() {
+        swaps.push((g.id[2..].to_string(), format!("{:08x}", 0xa0 + i)));
+    }
+    for (i, p) in status.proposals.iter().enumerate() {
+        swaps.push((p.id[2..].to_string(), format!("{:08x}", 0xb0 + i)));
+    }
+    for (from, to) in &swaps {
+        text = text.replace(from.as_str(), to);
+        preview_text = preview_text.replace(from.as_str(), to);
+    }
+    std::fs::write(out.join("family.json"), text)?;
+    std::fs::write(out.join("family_preview.json"), preview_text)?;
     Ok(())
 }
 

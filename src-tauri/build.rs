@@ -24,6 +24,13 @@ const COMMANDS: &[&str] = &[
     "try_rule",
     "save_rule",
     "view_painted",
+    "family_status",
+    "family_create",
+    "family_join",
+    "family_sync",
+    "family_act",
+    "family_preview",
+    "family_leave",
 ];
 
 fn main() {

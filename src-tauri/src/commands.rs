@@ -7,6 +7,9 @@ use crate::state::{now, AppState};
 use mast::analysis::mismatch::{MismatchReport, Period};
 use mast::analysis::Report;
 use mast::classify::{Explanation, WindowRef};
+use mast::family::crypto::KdfParams;
+use mast::family::view::{CreateFamily, FamilyAction, FamilyStatus, JoinFamily, SharePreview};
+use mast::family::Family;
 use mast::goals::{Goal, GoalId, NewGoal};
 use mast::rule_draft::{self, RuleDraft, RuleTrial};
 use mast::settings::Settings;
@@ -208,4 +211,92 @@ pub fn view_painted() {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
         tracing::info!(since_start_ms = since_start, epoch_ms = epoch_ms as u64, "first view painted");
     });
+}
+
+/// This device's family after a sync, or `null` when it is in none (the demo never is).
+#[tauri::command]
+pub fn family_status(state: State<'_, AppState>) -> Reply<Option<FamilyStatus>> {
+    Ok(state.read(|store, d| {
+        if d.demo {
+            return Ok(None);
+        }
+        match Family::load(&d.paths.data_dir)? {
+            Some(mut family) => family.sync(store, &d.settings, now(), false).map(Some),
+            None => Ok(None),
+        }
+    })?)
+}
+
+fn no_demo(d: &crate::state::Data) -> mast::Result<()> {
+    if d.demo {
+        return Err(mast::Error::Invalid("the demo has no family; families work on your own data".into()));
+    }
+    Ok(())
+}
+
+fn in_family(d: &crate::state::Data) -> mast::Result<Family> {
+    no_demo(d)?;
+    Family::load(&d.paths.data_dir)?
+        .ok_or_else(|| mast::Error::Invalid("this device is in no family; create or join one first".into()))
+}
+
+#[tauri::command]
+pub fn family_create(state: State<'_, AppState>, setup: CreateFamily) -> Reply<FamilyStatus> {
+    Ok(state.read(|store, d| {
+        no_demo(d)?;
+        let now = now();
+        let mut family = Family::create(&d.paths.data_dir, &setup, KdfParams::default(), now.ms)?;
+        family.sync(store, &d.settings, now, true)
+    })?)
+}
+
+#[tauri::command]
+pub fn family_join(state: State<'_, AppState>, setup: JoinFamily) -> Reply<FamilyStatus> {
+    Ok(state.read(|store, d| {
+        no_demo(d)?;
+        let now = now();
+        let mut family = Family::join(&d.paths.data_dir, &setup, now.ms)?;
+        family.sync(store, &d.settings, now, true)
+    })?)
+}
+
+/// Reads the folder now and publishes this device's adherence.
+#[tauri::command]
+pub fn family_sync(state: State<'_, AppState>) -> Reply<FamilyStatus> {
+    Ok(state.read(|store, d| in_family(d)?.sync(store, &d.settings, now(), true))?)
+}
+
+#[tauri::command]
+pub fn family_act(state: State<'_, AppState>, action: FamilyAction) -> Reply<FamilyStatus> {
+    Ok(state.read(|store, d| in_family(d)?.act(store, &d.settings, &d.rules, &action, now()))?)
+}
+
+#[tauri::command]
+pub fn family_preview(state: State<'_, AppState>) -> Reply<SharePreview> {
+    Ok(state.read(|store, d| in_family(d)?.preview(store, &d.settings, now()))?)
+}
+
+#[tauri::command]
+pub fn family_leave(state: State<'_, AppState>) -> Reply<()> {
+    Ok(state.read(|store, d| in_family(d)?.leave(store, now().ms))?)
+}
+
+/// The app's periodic sync (from its timer): reads the folder, applies the shared goals and
+/// publishes once a day. Quiet when this device is in no family.
+pub fn family_tick(state: &AppState) {
+    let result = state.read(|store, d| {
+        if d.demo {
+            return Ok(());
+        }
+        if let Some(mut family) = Family::load(&d.paths.data_dir)? {
+            let status = family.sync(store, &d.settings, now(), false)?;
+            for p in &status.problems {
+                tracing::warn!(file = %p.file, "family folder: {}", p.message);
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        tracing::warn!("family sync: {e}");
+    }
 }

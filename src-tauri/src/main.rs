@@ -22,10 +22,14 @@ use tauri::{AppHandle, Manager, RunEvent, WebviewWindowBuilder};
 
 const MAIN: &str = "main";
 /// How often the app's timer looks at the pause and the tray; another tracker's lock is
-/// retried every [`RETRY_EXTERNAL_TICKS`] ticks and the tray header every [`TRAY_TICKS`].
+/// retried every [`RETRY_EXTERNAL_TICKS`] ticks, the tray header every [`TRAY_TICKS`] and the
+/// family folder every [`FAMILY_TICKS`].
 const TICK: Duration = Duration::from_secs(5);
 const RETRY_EXTERNAL_TICKS: u64 = 12;
 const TRAY_TICKS: u64 = 12;
+/// The family folder is read every 10 minutes (and 5 s after start); adherence is
+/// published once a day, or when the shared goals change.
+const FAMILY_TICKS: u64 = 120;
 
 /// When the process started, for the start-up time logged once the first view is painted.
 pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
@@ -102,6 +106,13 @@ fn run() -> anyhow::Result<()> {
             commands::try_rule,
             commands::save_rule,
             commands::view_painted,
+            commands::family_status,
+            commands::family_create,
+            commands::family_join,
+            commands::family_sync,
+            commands::family_act,
+            commands::family_preview,
+            commands::family_leave,
         ])
         .on_page_load(|_, payload| {
             tracing::debug!(url = %payload.url(), event = ?payload.event(), ms = since_start(), "page load")
@@ -163,7 +174,7 @@ pub fn tracking_state(state: &AppState) -> TrackingState {
     TrackingState { demo: state.data().demo, ..state.tracking.state() }
 }
 
-/// Ends pauses, retries another tracker's lock and refreshes the tray.
+/// Ends pauses, retries another tracker's lock, refreshes the tray and syncs the family.
 fn start_timer(app: AppHandle) {
     let spawned = std::thread::Builder::new().name("timer".into()).spawn(move || {
         for tick in 1u64.. {
@@ -172,6 +183,9 @@ fn start_timer(app: AppHandle) {
             app.state::<AppState>().tracking.tick(now, tick % RETRY_EXTERNAL_TICKS == 0);
             if tick % TRAY_TICKS == 0 {
                 tray::refresh(&app);
+            }
+            if tick % FAMILY_TICKS == 1 {
+                commands::family_tick(&app.state::<AppState>());
             }
         }
     });

@@ -553,7 +553,7 @@ impl Family {
         let mut members: Vec<MemberView> = read.present.iter().map(|(s, c)| member_view(s, c)).collect();
         members.sort_by(|a, b| (&a.name, &a.device).cmp(&(&b.name, &b.device)));
         let own = self.own_card(None);
-        let goals = merged
+        let mut goals: Vec<SharedGoalView> = merged
             .goals
             .iter()
             .map(|(id, g)| SharedGoalView {
@@ -565,6 +565,8 @@ impl Family {
                 set_ms: g.at_ms,
             })
             .collect();
+        // By what they say, not by their random ids.
+        goals.sort_by(|a, b| (&a.objective, &a.id).cmp(&(&b.objective, &b.id)));
         let mut proposals: Vec<ProposalView> = merged
             .proposals
             .iter()
@@ -588,7 +590,7 @@ impl Family {
         });
         let today = now.today(settings);
         let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
-        let shared: Vec<(&String, &SharedGoal)> = merged.goals.iter().map(|(id, g)| (id, &g.spec)).collect();
+        let shared: Vec<(&String, &SharedGoal)> = goals.iter().map(|g| (&g.id, &g.goal)).collect();
         let published: Vec<(&str, &[model::AdherenceRecord])> =
             read.adherence.values().map(|a| (a.member.as_str(), a.days.as_slice())).collect();
         let mut problems = read.problems.clone();
@@ -603,6 +605,7 @@ impl Family {
                 ),
             });
         }
+        let week = adherence::week(monday, today, &shared, &published);
         FamilyStatus {
             id: self.state.header.id.to_string(),
             name: self.source_name(),
@@ -611,7 +614,7 @@ impl Family {
             members,
             goals,
             proposals,
-            week: adherence::week(monday, today, &shared, &published),
+            week,
             problems,
             synced_ms: self.state.synced_ms,
         }

@@ -27,6 +27,8 @@
 #                                      SYNCTHING_SOCKETS_CHECKED to how many it saw
 #   syncthing_logs                     print the tail of both instances' logs
 #
+# Settings, read when sourced: SYNCTHING_FOLDER_ID (mast-family), SYNCTHING_RESCAN_INTERVAL_S
+# (2), SYNCTHING_WATCHER_DELAY_S (1), SYNCTHING_VERBOSE (1).
 # After syncthing_pair_start: SYNCTHING_PIDS (A then B), SYNCTHING_GUI_PORT_A/_B,
 # SYNCTHING_LISTEN_PORT_A/_B, SYNCTHING_ID_A/_B, SYNCTHING_API_KEY, SYNCTHING_HOME (the temp
 # dir that holds both homes and logs: $SYNCTHING_HOME/a/syncthing.log, .../b/syncthing.log).
@@ -43,8 +45,9 @@
 #   never syncs; without it the folder stops with an error;
 # - while pulling, Syncthing writes `.syncthing.NAME.tmp` next to the file and renames it
 #   into place; it never syncs such files (nor `~syncthing~NAME.tmp`);
-# - a file changed on both sides before they sync is kept as the newer version and the other
-#   is renamed `NAME.sync-conflict-YYYYMMDD-HHMMSS-DEVICE.EXT` (and that copy syncs too);
+# - a file changed on both sides before they sync keeps the newer version (a tie goes by
+#   device id) and the other becomes `NAME.sync-conflict-YYYYMMDD-HHMMSS-DEVICE.EXT` (DEVICE:
+#   the first 7 characters of a device id), on both sides: the copy syncs too;
 # - our own temp files (say `.x.tmp` before a rename) do sync if a scan sees them.
 
 SYNCTHING_FOLDER_ID=${SYNCTHING_FOLDER_ID:-mast-family}
@@ -52,6 +55,9 @@ SYNCTHING_FOLDER_ID=${SYNCTHING_FOLDER_ID:-mast-family}
 # it scans them (Syncthing's defaults: 3600 s and 10 s).
 SYNCTHING_RESCAN_INTERVAL_S=${SYNCTHING_RESCAN_INTERVAL_S:-2}
 SYNCTHING_WATCHER_DELAY_S=${SYNCTHING_WATCHER_DELAY_S:-1}
+# --verbose logs each file synced and each folder state, which the log tails on a failure
+# show; 0 turns it off.
+SYNCTHING_VERBOSE=${SYNCTHING_VERBOSE:-1}
 SYNCTHING_PIDS=()
 SYNCTHING_HOME=""
 
@@ -60,7 +66,7 @@ syncthing_logs() {
     for side in a b; do
         [[ -n $SYNCTHING_HOME && -f $SYNCTHING_HOME/$side/syncthing.log ]] || continue
         echo "---- syncthing ${side^^}: tail of $SYNCTHING_HOME/$side/syncthing.log" >&2
-        tail -n 25 "$SYNCTHING_HOME/$side/syncthing.log" >&2
+        tail -n 40 "$SYNCTHING_HOME/$side/syncthing.log" >&2
     done
 }
 
@@ -257,13 +263,15 @@ syncthing_pair_start() { # DIR_A DIR_B
     # STMONITORED=1 runs Syncthing as one process: without it (even with --no-restart) it
     # starts a monitor that runs the real instance as its child, and $! would be the monitor.
     # STHASHING=minio skips a 1 s benchmark of the hash implementations at start.
+    local verbose=()
+    [[ $SYNCTHING_VERBOSE == 0 ]] || verbose=(--verbose)
     for side in a b; do
         local gui_port_var="SYNCTHING_GUI_PORT_${side^^}"
         STMONITORED=1 STHASHING=minio STNOUPGRADE=1 STNORESTART=1 STNODEFAULTFOLDER=1 \
             syncthing serve --home="$SYNCTHING_HOME/$side" --no-browser --no-restart \
             --no-upgrade --no-default-folder --skip-port-probing \
             --gui-address="http://127.0.0.1:${!gui_port_var}" --gui-apikey="$SYNCTHING_API_KEY" \
-            --logflags=6 --log-max-old-files=0 \
+            --logflags=6 --log-max-old-files=0 "${verbose[@]}" \
             </dev/null >"$SYNCTHING_HOME/$side/syncthing.log" 2>&1 &
         SYNCTHING_PIDS+=("$!")
     done

@@ -6,7 +6,9 @@ set -euo pipefail
 # Build: a C compiler for SQLite (bundled). Tests: a real X server, a window manager, windows
 # to switch between and a tool to switch them; sqlite3 and python3 (with venv, for pyarrow
 # and DuckDB from PyPI) to read data back; a
-# D-Bus daemon for the private session bus of the notification tests (tests/notify.rs).
+# D-Bus daemon for the private session bus of the notification tests (tests/notify.rs);
+# Syncthing, curl for its REST API and ss (iproute2) to watch its sockets, to sync a family
+# folder between two instances on loopback (scripts/syncthing-pair.sh).
 # The desktop app: WebKitGTK, GTK, the tray (appindicator), librsvg and libsoup to build
 # Tauri; WebKitWebDriver to drive the real app end to end; Chromium for the UI's browser
 # tests; Node.js and npm for the front end (Node 20 or newer).
@@ -15,6 +17,7 @@ PACKAGES=(
   xvfb openbox xdotool xterm x11-utils
   sqlite3 python3 python3-venv procps time
   dbus-daemon
+  syncthing curl iproute2
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   webkit2gtk-driver chromium
 )

@@ -26,13 +26,15 @@ run: build
 	$(CARGO_TARGET_DIR)/release/mast-desktop
 
 ## Every test: unit, CLI integration, real X11 tracking, crash safety, notifications over
-## D-Bus, the UI in chromium, and the desktop app end to end through WebDriver.
+## D-Bus, exports read back by pyarrow and DuckDB, family folders kept in step by real
+## Syncthing, the UI in chromium, and the desktop app end to end through WebDriver.
 test: deps
 	$(CARGO) test --locked --all-targets --no-run -q
 	scripts/check-bindings.sh
 	$(CARGO) test --locked --doc -q
 	$(CARGO) test --locked --lib --bins --tests
 	scripts/export-readback.sh
+	scripts/family-syncthing.sh $(CARGO_TARGET_DIR)/debug/mast
 	scripts/ui-test.sh
 	$(CARGO) build --locked -p mast -p mast-desktop
 	MAST_DESKTOP_BIN=$(CARGO_TARGET_DIR)/debug/mast-desktop $(CARGO) test --locked --test integration x11::app -- --ignored

@@ -107,7 +107,7 @@ export function familyMock(
   };
   /** Rows for a goal, for the members it applies to: no verdict yet on the days gone by. */
   const rowsFor = (f: FamilyStatus, id: string, g: SharedGoal): AdherenceRow[] => {
-    const template = f.week.rows[0]?.days.map((d) => d.status === 'future') ?? [];
+    const template = (f.week.rows[0] ?? fixture.week.rows[0])?.days.map((d) => d.status === 'future') ?? [];
     const names = [...new Set(f.members.filter((m) => m.publishedMs !== null || m.me).map((m) => m.name))].sort();
     return names.filter((n) => applies(g, n)).map((member) => ({
       member, goal: id, objective: objectiveOf(g), daysKept: 0, daysBroken: 0, daysJudged: 0, seconds: 0,

@@ -94,6 +94,7 @@ pub struct Adherence {
     pub key: String,
     pub member: String,
     /// Grows with every publication; an older copy is refused.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub version: u64,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub published_ms: Millis,

@@ -262,7 +262,7 @@ describe('theme and keyboard', () => {
     await ready(page, 'mismatch');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-mismatch');
     await page.keyboard.press('End');
-    await ready(page, 'settings');
+    await ready(page, 'family');
     await page.keyboard.press('ArrowRight');
     await ready(page, 'today');
     await page.keyboard.press('Alt+3');
@@ -274,7 +274,7 @@ describe('theme and keyboard', () => {
   it('stays usable at 200 % zoom (no horizontal scrolling of any view)', async () => {
     const page = await h.page({ hash: '#/today' });
     await page.setViewportSize({ width: 550, height: 800 }); // a 1100 px window at 200 %
-    for (const view of ['today', 'mismatch', 'goals', 'trends', 'settings']) {
+    for (const view of ['today', 'mismatch', 'goals', 'trends', 'settings', 'family']) {
       await page.getByTestId(`nav-${view}`).click();
       await ready(page, view);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -288,7 +288,7 @@ describe('screenshots', () => {
   for (const scheme of ['light', 'dark'] as const) {
     it(`every view in ${scheme}`, async () => {
       const page = await h.page({ colorScheme: scheme, hash: '#/today' });
-      for (const view of ['today', 'mismatch', 'goals', 'trends', 'settings']) {
+      for (const view of ['today', 'mismatch', 'goals', 'trends', 'settings', 'family']) {
         await page.getByTestId(`nav-${view}`).click();
         await ready(page, view);
         await page.waitForTimeout(150);

@@ -1,7 +1,7 @@
 // The goal form's state and its mapping to the core's NewGoal. The form checks only that
 // what was typed can be read (a number, a length, a time); whether the goal makes sense is
 // the core's call, and its message is shown as it comes.
-import type { Category, Goal, GoalKind, NewGoal } from '../ipc/types';
+import type { Category, Goal, GoalKind, NewGoal, SharedGoal } from '../ipc/types';
 import { clock, parseClock } from '../format/format';
 
 export type GoalKindName = GoalKind['kind'];
@@ -59,7 +59,8 @@ export function durationText(secs: number): string {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
-export function goalToForm(g: Goal): GoalForm {
+/** A goal, personal or shared, as the form shows it. */
+export function goalToForm(g: Goal | NewGoal | SharedGoal): GoalForm {
   const f: GoalForm = { ...emptyForm(), targetKind: g.target.kind, targetId: g.target.id, kind: g.kind, weekdays: g.weekdays };
   switch (g.kind) {
     case 'dailyLimit':
@@ -123,7 +124,7 @@ export function formToNewGoal(f: GoalForm): FormResult {
 }
 
 /** A goal in words for lists: "Daily limit · 30 min · every day". */
-export function goalSummary(g: Goal | NewGoal): string {
+export function goalSummary(g: Goal | NewGoal | SharedGoal): string {
   switch (g.kind) {
     case 'dailyLimit': return `at most ${durationText(g.limitSecs)} a day`;
     case 'weeklyLimit': return `at most ${durationText(g.limitSecs)} a week`;

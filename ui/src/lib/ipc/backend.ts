@@ -1,5 +1,5 @@
 import type {
-  DataLocation, Goal, GoalId, IpcError, MismatchReport, NewGoal, PauseRequest, RatingInput,
+  CreateFamily, DataLocation, FamilyAction, FamilyStatus, Goal, JoinFamily, SharePreview, GoalId, IpcError, MismatchReport, NewGoal, PauseRequest, RatingInput,
   Report, RuleDraft, RuleExplanation, RuleTrial, Settings, TodayView, TrackingState, ViewPeriod,
 } from './types';
 
@@ -34,6 +34,20 @@ export interface Backend {
   saveRule(rule: RuleDraft): Promise<void>;
   /** Tells the shell a view has painted with its data (it logs the start-up time once). */
   viewPainted(): Promise<void>;
+  /** This device's family after its last sync; `null` when the device is in no family. */
+  familyStatus(): Promise<FamilyStatus | null>;
+  /** Sets up a new family in a folder, with this device as its creator and organiser. */
+  familyCreate(setup: CreateFamily): Promise<FamilyStatus>;
+  /** Adds this device to the family whose folder the sync tool already brought here. */
+  familyJoin(setup: JoinFamily): Promise<FamilyStatus>;
+  /** Reads the family folder now and publishes this device's adherence. */
+  familySync(): Promise<FamilyStatus>;
+  /** A change to the shared goals (organisers), a proposal (anyone), or the organisers (the creator). */
+  familyAct(action: FamilyAction): Promise<FamilyStatus>;
+  /** Exactly what this device shares with the family, before it is encrypted. */
+  familyPreview(): Promise<SharePreview>;
+  /** Stops sharing: removes this device's files from the folder and the shared goals from this device. */
+  familyLeave(): Promise<void>;
 }
 
 /** Any rejection as an {@link IpcError}: the shell sends `{code, message}`, but a plugin or

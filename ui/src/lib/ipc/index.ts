@@ -1,6 +1,7 @@
 // The IPC boundary: the one module that talks to the shell. `selectBackend` picks the Tauri
 // backend inside the app, or the fixture mock when the page is opened with `?mock=fixtures`
-// (`?mock=empty` for a first run, `?mock=error` for failing reads) outside Tauri — the browser tests do that. The mock and
+// (`?mock=empty` for a first run, `?mock=error` for failing reads, `&family=none` for a
+// device in no family) outside Tauri — the browser tests do that. The mock and
 // its fixtures are a separate chunk, loaded only then.
 export type { Backend } from './backend';
 export { toIpcError, isIpcError } from './backend';
@@ -17,7 +18,8 @@ export async function selectBackend(search: string = location.search): Promise<B
     if (mock === 'empty') return fixtureBackend({ empty: true });
     // Every read fails, to see the error states.
     if (mock === 'error') return fixtureBackend({ failWith: { code: 'store', message: 'The database is locked by another program; close it and try again.' } });
-    return fixtureBackend({});
+    // `&family=none`: this device is in no family yet.
+    return fixtureBackend({ noFamily: new URLSearchParams(search).get('family') === 'none' });
   }
   return tauriBackend;
 }

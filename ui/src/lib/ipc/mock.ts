@@ -1,6 +1,7 @@
 import type { Backend } from './backend';
+import { familyMock } from './mockFamily';
 import type {
-  DataLocation, Goal, GoalId, IpcError, MismatchReport, NewGoal, RecentWindow, Report, RuleDraft, RuleMatch,
+  DataLocation, FamilyStatus, SharePreview, Goal, GoalId, IpcError, MismatchReport, NewGoal, RecentWindow, Report, RuleDraft, RuleMatch,
   RuleTrial, Settings, TodayView, TrackingState,
 } from './types';
 
@@ -16,11 +17,15 @@ export interface Fixtures {
   tracking: TrackingState;
   /** What the core's `Store::recent_windows` returns for the demo (the windows `try_rule` tries). */
   recent_windows: RecentWindow[];
+  /** What `family_status` returns for a device in the demo family (hand-written for now). */
+  family: FamilyStatus;
+  /** What `family_preview` returns on that device (hand-written for now). */
+  family_preview: SharePreview;
 }
 
 export const FIXTURE_NAMES: (keyof Fixtures)[] = [
   'today_view', 'mismatch-day', 'mismatch-week', 'mismatch-month', 'report', 'goals', 'settings', 'tracking',
-  'recent_windows',
+  'recent_windows', 'family', 'family_preview',
 ];
 
 export interface MockOptions {
@@ -28,6 +33,8 @@ export interface MockOptions {
   empty?: boolean;
   /** Make every read fail with this error (to test error states). */
   failWith?: IpcError;
+  /** Start outside any family (the Family view offers create and join). `empty` implies it. */
+  noFamily?: boolean;
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -189,6 +196,9 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
 
   return {
     calls,
+    ...familyMock(fixtures.family, fixtures.family_preview, {
+      inFamily: !(options.noFamily || options.empty), calls, failWith: options.failWith,
+    }),
     todayView: () => read('today_view', () => {
       const t = fixtures.today_view;
       return empty ? { ...t, report: emptyReport(t.report), mismatch: emptyMismatch(t.mismatch), timeline: [], current: null, recordedSinceMs: null } : t;

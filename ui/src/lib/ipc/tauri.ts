@@ -33,4 +33,11 @@ export const tauriBackend: Backend = {
   tryRule: (rule) => call('try_rule', { rule }),
   saveRule: (rule) => call('save_rule', { rule }),
   viewPainted: () => call('view_painted'),
+  familyStatus: () => call('family_status'),
+  familyCreate: (setup) => call('family_create', { setup }),
+  familyJoin: (setup) => call('family_join', { setup }),
+  familySync: () => call('family_sync'),
+  familyAct: (action) => call('family_act', { action }),
+  familyPreview: () => call('family_preview'),
+  familyLeave: () => call('family_leave'),
 };

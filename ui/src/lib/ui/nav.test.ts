@@ -10,10 +10,11 @@ describe('nav', () => {
   });
   it('moves with arrow keys, wrapping, and jumps with Home/End', () => {
     expect(neighbour('today', 'ArrowRight')).toBe('mismatch');
-    expect(neighbour('today', 'ArrowLeft')).toBe('settings');
-    expect(neighbour('settings', 'ArrowDown')).toBe('today');
+    expect(neighbour('today', 'ArrowLeft')).toBe('family');
+    expect(neighbour('settings', 'ArrowDown')).toBe('family');
+    expect(neighbour('family', 'ArrowDown')).toBe('today');
     expect(neighbour('goals', 'Home')).toBe('today');
-    expect(neighbour('goals', 'End')).toBe('settings');
+    expect(neighbour('goals', 'End')).toBe('family');
     expect(neighbour('goals', 'a')).toBeNull();
   });
   it('gives each view its own Alt shortcut', () => {

@@ -5,6 +5,7 @@ export const VIEWS = [
   { id: 'goals', label: 'Goals', key: '3' },
   { id: 'trends', label: 'Trends', key: '4' },
   { id: 'settings', label: 'Settings', key: '5' },
+  { id: 'family', label: 'Family', key: '6' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -13,7 +13,7 @@ key: string, member: string,
 /**
  * Grows with every publication; an older copy is refused.
  */
-version: bigint, publishedMs: number, 
+version: number, publishedMs: number, 
 /**
  * The last 14 local days, oldest first.
  */

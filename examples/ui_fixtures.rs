@@ -93,7 +93,7 @@ fn family(out: &Path, store: &mut Store, settings: &Settings, now: Now) -> Resul
 
     let dir = tempfile::tempdir()?;
     let folder = dir.path().join("family").display().to_string();
-    let joined = now.ms - 6 * 86_400_000;
+    let joined = now.ms - 13 * 86_400_000;
     let kdf = KdfParams { memory_kib: 8 * 1024, passes: 1, lanes: 1 };
     let pass = "fixture passphrase";
     let setup =

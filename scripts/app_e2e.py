@@ -1,7 +1,7 @@
 """The desktop app end to end, run by scripts/app-e2e.sh (which starts Xvfb, a private
 D-Bus, tauri-driver with WebKitWebDriver, and writes the demo data).
 
-Two sessions of the real mast-desktop:
+Three sessions of the real mast-desktop:
 - `--demo`: the UI as a person uses it, through WebDriver clicks and keys. Today shows the
   demo's numbers (compared with `mast report`); a goal typed into the Goals form is first
   refused with the core's message, then saved, and `mast goals list --json` finds it in
@@ -9,6 +9,8 @@ Two sessions of the real mast-desktop:
   with `mast mismatch --json`). Screenshots of every view go to $MAST_E2E_SHOTS.
 - no args, on an empty data dir: the app tracks, pauses and resumes, saves settings,
   toggles autostart, adds a goal, loads the demo beside the user's store.
+- no args again: a family created through the Family view's form, joined by a second device
+  (the CLI on its own data dir) whose proposal is accepted with a click in the app.
 """
 import base64, http.client, json, os, subprocess, sys, time, urllib.request
 
@@ -310,6 +312,55 @@ def on_own_data(d):
     print(f"app-e2e: own data: tracking, pause, resume, settings, autostart, goals ok; demo loaded "
           f"({shown['report']['total']['targetSeconds'] / 60:.0f} min today); rule preview {preview['verdict']['platform']}")
 
+def on_family(d):
+    """The Family view as a person uses it: a family created through its form, a second
+    device (the CLI on its own data dir) joins the folder and proposes a goal, the proposal
+    is accepted with a click, and the goal reaches the other device's goals."""
+    tmp = os.path.dirname(os.environ["MAST_DATA_DIR"])
+    folder = os.path.join(tmp, "family-folder")
+    teen_env = dict(os.environ, MAST_DATA_DIR=os.path.join(tmp, "teen"), MAST_CONFIG_DIR=os.path.join(tmp, "teen-config"),
+                    MAST_FAMILY_PASSPHRASE="a family passphrase")
+    def teen(*args):
+        done = subprocess.run([os.environ["MAST_BIN"], "family", *args], capture_output=True, text=True, env=teen_env)
+        if done.returncode != 0:
+            fail(f"the teen's mast family {' '.join(args)} failed: {done.stderr}")
+        return done.stdout
+    d.view("family")
+    d.find('[data-testid="family-create"]')
+    d.type('[data-testid="create-folder"]', folder)
+    d.type('[data-testid="create-name"]', "Home")
+    d.type('[data-testid="create-member"]', "parent")
+    d.type('[data-testid="create-passphrase"]', "a family passphrase")
+    d.type('[data-testid="create-confirm"]', "a family passphrase, mistyped")
+    d.click('[data-testid="create-submit"]')
+    d.wait_text('[data-testid="create-error"]', "differ")
+    d.type('[data-testid="create-confirm"]', "a family passphrase")
+    d.click('[data-testid="create-submit"]')
+    d.wait_text('[data-testid="family-name"]', "Home", timeout=30)
+    if not os.path.exists(os.path.join(folder, "family.json")):
+        fail("the family created in the app has no family.json in its folder")
+    # The teen's device joins with the CLI and proposes a goal; Sync now brings it in.
+    teen("join", "--folder", folder, "--member", "teen")
+    teen("propose", "tiktok", "--daily", "20m")
+    d.click('[data-testid="family-sync"]')
+    d.wait_text('[data-testid="family-proposals"]', "tiktok: at most 20 min a day", timeout=30)
+    d.shot("family")
+    proposal = json.loads(teen("status", "--json"))["proposals"][0]["id"]
+    d.click(f'[data-testid="proposal-accept-{proposal}"]')
+    d.gone(f'[data-testid="proposal-accept-{proposal}"]')
+    status = json.loads(teen("status", "--json"))
+    if [g["objective"] for g in status["goals"]] != ["tiktok: at most 20 min a day"]:
+        fail(f"the goal accepted in the app did not reach the teen's device: {status['goals']}")
+    teen_goals = subprocess.run([os.environ["MAST_BIN"], "goals", "list", "--json"], capture_output=True, text=True,
+                                env=teen_env)
+    if '"family": "Home"' not in teen_goals.stdout:
+        fail(f"the teen's goals do not hold the family's goal: {teen_goals.stdout}")
+    # The app's own goals hold it too, marked as the family's.
+    if not any(g["source"] == {"family": "Home"} for g in ok(d.invoke("goals"), "goals")):
+        fail("the app's goals do not hold the family's goal")
+    print(f"app-e2e: family created in the app, joined by a second device, proposal accepted in the app: "
+          f"{status['goals'][0]['objective']}")
+
 def wait_for_no_app():
     """Waits until no mast-desktop of this build runs: a quitting one still owns the
     single-instance name, and the next launch would hand over to it and exit."""
@@ -334,4 +385,7 @@ wait_for_no_app()
 session([], on_own_data)
 if not os.path.exists(os.path.join(os.environ["MAST_DATA_DIR"], "mast.db")):
     fail("the app tracked nothing into its own data dir")
+wait_for_no_app()
+# A third launch on the user's own data again: the Family view.
+session([], on_family)
 print("app-e2e: ok")

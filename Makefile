@@ -55,6 +55,7 @@ bench: deps
 	scripts/measure-year.sh $(CARGO_TARGET_DIR)/release/mast
 	scripts/measure-exports.sh $(CARGO_TARGET_DIR)/release/mast
 	scripts/measure-import.sh $(CARGO_TARGET_DIR)/release/mast $(CARGO_TARGET_DIR)/release/examples/aw_export
+	scripts/measure-family.sh $(CARGO_TARGET_DIR)/release/mast
 	scripts/measure-track.sh $(CARGO_TARGET_DIR)/release/mast 60
 	scripts/measure-app.sh $(CARGO_TARGET_DIR)/release/mast-desktop
 

@@ -194,7 +194,12 @@ fn three_devices_converge_share_adherence_and_leave() {
     // Leaving removes the teen's files, and the family's goals from the teen's device.
     let out = ok(&teen, &["family", "leave", "--yes"]);
     assert!(out.contains("Left the family"), "{out}");
-    assert!(!f1.join("devices").join(&t).exists());
+    // The teen's name and days are gone; the teen's proposal stays in the family's record.
+    let left: Vec<String> = fs::read_dir(f1.join("devices").join(&t))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["changes.mast"]);
     assert_eq!(ok(&teen, &["goals", "list", "--json"]).trim(), "[]");
     exchange(&f1, &f2, &[&t]);
     for viewer in [&parent, &carer] {
@@ -204,6 +209,19 @@ fn three_devices_converge_share_adherence_and_leave() {
     }
     let e = refused(&teen, &["family", "status"]);
     assert!(e.contains("in no family"), "{e}");
+    let sp = status(&parent);
+    assert_eq!(sp["proposals"][0]["proposedBy"], "a former member", "{}", sp["proposals"]);
+
+    // An organiser leaves; a device that joins afterwards merges the same goals, the
+    // organiser's included.
+    ok(&carer, &["family", "leave", "--yes"]);
+    exchange(&f2, &f1, &[&c]);
+    let newcomer = device();
+    ok(&newcomer, &["family", "join", "--folder", f1.to_str().unwrap(), "--member", "newcomer"]);
+    let sn = status(&newcomer);
+    assert_eq!(goal_set(&sn), goal_set(&status(&parent)), "{:?}", problems(&sn));
+    assert_eq!(goal_set(&sn).len(), 4);
+    assert!(problems(&sn).is_empty(), "{:?}", problems(&sn));
 }
 
 /// The secrets of a device, from its record, to write files as that device would.
@@ -311,7 +329,7 @@ fn bad_files_are_refused_each_with_its_reason_and_merge_nothing() {
     };
     let forged = |seq: u64| Change {
         seq,
-        clock: 99,
+        clock: 3,
         at_ms: 0,
         op: Op::PutGoal { goal: "g-0000beef".into(), spec: spec.clone() },
     };

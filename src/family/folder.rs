@@ -158,7 +158,7 @@ pub struct LocalState {
     /// The highest version seen of each file (by its name in the folder): a lower one is an
     /// old copy replayed.
     pub seen: BTreeMap<String, u64>,
-    /// Member cards by device short id, pinned when first seen.
+    /// The member cards of the devices in the folder, by short id, as last read.
     pub cards: BTreeMap<String, MemberCard>,
     /// Accepted changes by author key; this device's own log among them.
     pub logs: BTreeMap<String, Vec<Change>>,

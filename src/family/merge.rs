@@ -13,7 +13,11 @@
 //! - a proposal from any member waits until an organiser accepts it (it becomes a goal) or
 //!   declines it.
 //!
-//! A change that does not count is listed with the reason and otherwise ignored.
+//! A change that does not count is listed with the reason and otherwise ignored. That
+//! includes a change whose clock is larger than the number of changes known: each change's
+//! clock is at most one more than the largest before it, so no honest clock can exceed the
+//! count, and a forged huge clock cannot make a change win forever. (While the sync tool is
+//! still bringing the rest of the folder, an honest one waits until it has.)
 
 use super::model::{Change, Op, SharedGoal};
 use crate::goals::{validate::validate_values, GoalSource, NewGoal};
@@ -90,11 +94,16 @@ pub fn merge<'a>(creator: &str, logs: impl IntoIterator<Item = (&'a str, &'a [Ch
 
     let mut m = Merged { organisers: BTreeSet::from([creator.to_owned()]), ..Merged::default() };
     let mut removed: BTreeSet<String> = BTreeSet::new();
+    let known = all.len() as u64;
     for (author, change) in all {
-        m.clock = m.clock.max(change.clock);
         let refuse = |m: &mut Merged, reason: String| {
             m.refused.push(Refusal { author: author.to_owned(), seq: change.seq, reason })
         };
+        if change.clock > known {
+            refuse(&mut m, format!("its clock ({}) is ahead of the {known} changes this device knows", change.clock));
+            continue;
+        }
+        m.clock = m.clock.max(change.clock);
         let organiser = m.organisers.contains(author);
         match &change.op {
             Op::SetOrganisers { organisers } => {
@@ -197,11 +206,11 @@ mod tests {
         let creator = vec![
             ch(1, 1, Op::SetOrganisers { organisers: vec!["bb".into()] }),
             ch(2, 2, put("g-00000001", daily("instagram", 30))),
-            ch(3, 5, put("g-00000001", daily("instagram", 45))),
+            ch(3, 3, put("g-00000001", daily("instagram", 45))),
         ];
         // A second organiser edits the same goal concurrently (same clock) and adds another.
         let second =
-            vec![ch(1, 5, put("g-00000001", daily("instagram", 20))), ch(2, 6, put("g-00000002", daily("tiktok", 10)))];
+            vec![ch(1, 3, put("g-00000001", daily("instagram", 20))), ch(2, 4, put("g-00000002", daily("tiktok", 10)))];
         let a = merge("aa", [("aa", creator.as_slice()), ("bb", second.as_slice())]);
         let b = merge("aa", [("bb", second.as_slice()), ("aa", creator.as_slice())]);
         assert_eq!(a, b);
@@ -209,7 +218,7 @@ mod tests {
         assert_eq!(a.goals.len(), 2, "both goals are kept");
         // Same clock: the larger key wins, on every device.
         assert_eq!(a.goals["g-00000001"].spec, daily("instagram", 20));
-        assert_eq!(a.clock, 6);
+        assert_eq!(a.clock, 4);
     }
 
     #[test]
@@ -254,9 +263,12 @@ mod tests {
             ch(3, 3, put("g-00000001", daily("instagram", 40))),
             ch(4, 4, put("g-00000002", daily("instagram", 60 * 25))),
             ch(5, 5, put("../../x", daily("instagram", 30))),
+            ch(6, u64::MAX, put("g-00000003", daily("instagram", 30))),
         ];
         let m = merge("aa", [("aa", creator.as_slice())]);
         assert!(m.goals.is_empty());
-        assert_eq!(m.refused.len(), 3, "{:?}", m.refused);
+        assert_eq!(m.refused.len(), 4, "{:?}", m.refused);
+        assert!(m.refused[3].reason.contains("ahead of the 6 changes"), "{:?}", m.refused);
+        assert_eq!(m.clock, 5);
     }
 }

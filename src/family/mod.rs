@@ -319,6 +319,12 @@ impl Family {
         let me = self.me();
         let own_short = self.short();
         for (short, dir) in folder::device_dirs(&self.state.folder)? {
+            // Changes first: a device whose member left keeps its changes in the folder, as
+            // part of the family's record, so that every device merges the same history.
+            let name = folder::name_of(&short, FileKind::Changes);
+            if let Err(message) = self.read_changes(&short, &dir, &name, short == own_short) {
+                problem(&mut read, &name, message);
+            }
             let name = folder::name_of(&short, FileKind::Member);
             let card = match self.read_card(&short, &dir, &name) {
                 Ok(Some(card)) => card,
@@ -335,11 +341,6 @@ impl Family {
             }
             self.state.cards.entry(short.clone()).or_insert_with(|| card.clone());
             read.present.insert(short.clone(), card.clone());
-            let name = folder::name_of(&short, FileKind::Changes);
-            match self.read_changes(&card, &dir, &name, short == own_short) {
-                Ok(()) => {}
-                Err(message) => problem(&mut read, &name, message),
-            }
             let name = folder::name_of(&short, FileKind::Adherence);
             match self.read_adherence(&card, &dir, &name) {
                 Ok(Some(a)) => {
@@ -349,6 +350,8 @@ impl Family {
                 Err(message) => problem(&mut read, &name, message),
             }
         }
+        // A device whose member left is forgotten, name and all (its changes stay).
+        self.state.cards.retain(|short, _| read.present.contains_key(short) || *short == own_short);
         if !read.present.contains_key(&own_short) {
             // This device's files are gone (removed by hand, or not yet written): write them again.
             self.write_own_files(None)?;
@@ -389,27 +392,27 @@ impl Family {
         }
     }
 
-    fn read_changes(
-        &mut self,
-        card: &MemberCard,
-        dir: &Path,
-        name: &str,
-        own: bool,
-    ) -> std::result::Result<(), String> {
+    fn read_changes(&mut self, short: &str, dir: &Path, name: &str, own: bool) -> std::result::Result<(), String> {
         let path = dir.join(FileKind::Changes.file());
         let Some(bytes) = folder::read_limited(&path).map_err(|e| format!("cannot read it: {e}"))? else {
             return Ok(());
         };
-        let (_, body) = folder::open_signed(&self.key, name, &bytes, Some(&card.key))?;
+        let (signed, body) = folder::open_signed(&self.key, name, &bytes, None)?;
         let log: ChangeLog = serde_json::from_str(&body).map_err(|e| format!("its changes are not valid ({e})"))?;
-        if log.key != card.key {
+        let pinned = self.state.cards.get(short).map(|c| c.key.as_str());
+        if short_id(&log.key) != short || pinned.is_some_and(|k| k != log.key) {
             return Err("its changes name another device; they are ignored".into());
+        }
+        if !signed.verify(self.key.family(), name, &log.key) {
+            return Err(
+                "its signature is not its device's: it was not written by the device it claims to be from".into()
+            );
         }
         self.check_version(name, log.changes.len() as u64)?;
         if log.changes.iter().enumerate().any(|(i, c)| c.seq != i as u64 + 1) {
             return Err("its changes are out of sequence; they are ignored".into());
         }
-        let known = self.state.logs.get(&card.key).map(Vec::as_slice).unwrap_or_default();
+        let known = self.state.logs.get(&log.key).map(Vec::as_slice).unwrap_or_default();
         let common = known.len().min(log.changes.len());
         if known[..common] != log.changes[..common] {
             return Err("it rewrites changes its device had already made; it is ignored".into());
@@ -418,7 +421,7 @@ impl Family {
             return Ok(());
         }
         if log.changes.len() > known.len() {
-            self.state.logs.insert(card.key.clone(), log.changes.clone());
+            self.state.logs.insert(log.key.clone(), log.changes.clone());
         }
         self.state.seen.insert(name.to_owned(), log.changes.len() as u64);
         Ok(())
@@ -741,21 +744,34 @@ impl Family {
             }
         };
         let log = self.state.logs.entry(me).or_default();
-        log.push(Change { seq: log.len() as u64 + 1, clock: merged.clock + 1, at_ms: now.ms, op });
+        log.push(Change { seq: log.len() as u64 + 1, clock: merged.clock.saturating_add(1), at_ms: now.ms, op });
         self.write_own_log()?;
         self.state.save(&self.state_path)?;
         self.sync(store, settings, now, false)
     }
 
-    /// Stops sharing: removes this device's files from the folder, the shared goals from this
-    /// device's goals, and this device's record of the family.
+    /// Stops sharing: removes this device's member card and adherence from the folder, the
+    /// shared goals from this device's goals, and this device's record of the family. The
+    /// changes this device made to the shared goals stay in the folder (without its member's
+    /// name), as part of the family's record: goals an organiser set do not vanish, and a
+    /// device that joins later merges the same history.
     pub fn leave(self, store: &mut Store, now_ms: Millis) -> Result<()> {
         let dir = self.state.folder.join(folder::DEVICES).join(self.short());
-        match std::fs::remove_dir_all(&dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(folder::io_err(&dir, "remove", e)),
-        }
+        let made_changes = self.state.logs.get(&self.me()).is_some_and(|l| !l.is_empty());
+        let result = if made_changes {
+            [FileKind::Member, FileKind::Adherence].iter().try_for_each(|k| {
+                match std::fs::remove_file(dir.join(k.file())) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                    _ => Ok(()),
+                }
+            })
+        } else {
+            match std::fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            }
+        };
+        result.map_err(|e| folder::io_err(&dir, "remove files from", e))?;
         store.apply_family_goals(&[], now_ms)?;
         std::fs::remove_file(&self.state_path).map_err(|e| Error::io(&self.state_path, e))?;
         Ok(())

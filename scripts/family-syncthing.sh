@@ -86,13 +86,12 @@ rows=$(parent family status --json | json 'sum(1 for r in s["week"]["rows"] if r
 check "the teen's adherence reached the parent"
 
 teen family leave --yes >/dev/null
-syncthing_wait_gone "$A/devices/$t/member.mast" $TIMEOUT || fail "the teen's member card stayed in the parent's folder"
-syncthing_wait_gone "$A/devices/$t/adherence.mast" $TIMEOUT || fail "the teen's adherence stayed in the parent's folder"
+syncthing_wait_gone "$A/devices/$t" $TIMEOUT || fail "the teen's files stayed in the parent's folder"
 members=$(parent family status --json | json '",".join(m["name"] for m in s["members"])')
 [[ $members == parent ]] || fail "after leaving, the parent sees members '$members'"
 problems=$(parent family status --json | json 'len(s["problems"])')
 [[ $problems == 0 ]] || fail "the parent's folder has $problems problem(s)"
-check "leaving removed the teen's name and days from both copies"
+check "leaving removed the teen's files from both copies"
 
 syncthing_check_loopback || fail "a Syncthing socket left loopback"
 check "every Syncthing socket stayed on 127.0.0.1"

@@ -194,12 +194,7 @@ fn three_devices_converge_share_adherence_and_leave() {
     // Leaving removes the teen's files, and the family's goals from the teen's device.
     let out = ok(&teen, &["family", "leave", "--yes"]);
     assert!(out.contains("Left the family"), "{out}");
-    // The teen's name and days are gone; the teen's proposal stays in the family's record.
-    let left: Vec<String> = fs::read_dir(f1.join("devices").join(&t))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(left, ["changes.mast"]);
+    assert!(!f1.join("devices").join(&t).exists());
     assert_eq!(ok(&teen, &["goals", "list", "--json"]).trim(), "[]");
     exchange(&f1, &f2, &[&t]);
     for viewer in [&parent, &carer] {
@@ -327,28 +322,30 @@ fn bad_files_are_refused_each_with_its_reason_and_merge_nothing() {
         weekdays: Weekdays::ALL,
         members: vec![],
     };
-    let forged = |seq: u64| Change {
-        seq,
+    let forged = serde_json::to_string(&Change {
+        seq: 1,
         clock: 3,
         at_ms: 0,
         op: Op::PutGoal { goal: "g-0000beef".into(), spec: spec.clone() },
-    };
+    })
+    .unwrap();
     let name = format!("devices/{t}/changes.mast");
-    let log = ChangeLog { key: teen_key.public(), changes: vec![forged(1)] };
+    let teen_good = fs::read(folder.join(&name)).unwrap();
+    let log =
+        ChangeLog { key: teen_key.public(), version: 1000, changes: vec![teen_key.sign_change(key.family(), &forged)] };
     fs::write(folder.join(&name), seal(&key, &teen_key, &name, &log)).unwrap();
     has_problem(&parent, &name, "not an organiser");
-    // …and in the parent's: the signature is not the parent's device's.
+    // …or carried in the teen's file as if the parent had made it…
+    let parent_key = secrets(&parent).1.public();
+    let mut as_parent = teen_key.sign_change(key.family(), &forged);
+    as_parent.author = parent_key.clone();
+    let log = ChangeLog { key: teen_key.public(), version: 1001, changes: vec![as_parent] };
+    fs::write(folder.join(&name), seal(&key, &teen_key, &name, &log)).unwrap();
+    has_problem(&parent, &name, "not signed by the device it names");
+    fs::write(folder.join(&name), &teen_good).unwrap();
+    // …or as the parent's own file: the file's signature is not the parent's device's.
     let name = format!("devices/{p}/changes.mast");
-    let log = ChangeLog {
-        key: status(&parent)["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["me"] == true)
-            .map(|_| secrets(&parent).1.public())
-            .unwrap(),
-        changes: vec![forged(1)],
-    };
+    let log = ChangeLog { key: parent_key, version: 1000, changes: vec![teen_key.sign_change(key.family(), &forged)] };
     let parent_good = fs::read(folder.join(&name)).unwrap();
     fs::write(folder.join(&name), seal(&key, &teen_key, &name, &log)).unwrap();
     has_problem(&teen, &name, "signature is not its device's");

@@ -119,8 +119,8 @@ pub enum FamilyCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Stop sharing: remove your name and this device's adherence from the folder, and the
-    /// shared goals from this device (changes you made to them stay, without your name).
+    /// Stop sharing: remove this device's files from the folder and the shared goals from
+    /// this device.
     Leave {
         /// Do not ask to confirm.
         #[arg(long)]
@@ -244,10 +244,10 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
             let family = open(env)?;
             if !yes {
                 if !std::io::stdin().is_terminal() {
-                    bail!("leaving removes your name and this device's adherence from the family folder; confirm with --yes");
+                    bail!("leaving removes this device's files from the family folder; confirm with --yes");
                 }
                 eprint!(
-                    "Leave the family '{}' and remove your name and this device's adherence from {}? [y/N] ",
+                    "Leave the family '{}' and remove this device's files from {}? [y/N] ",
                     family.name(),
                     family.folder().display()
                 );
@@ -260,7 +260,7 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
             }
             let name = family.name().to_owned();
             family.leave(&mut env.store()?, now.ms)?;
-            println!("Left the family '{name}': your name and this device's adherence are removed from the folder, and the shared goals from this device. Changes you made to the shared goals stay, without your name.");
+            println!("Left the family '{name}': this device's files are removed from the folder, and the shared goals from this device.");
         }
     }
     Ok(())

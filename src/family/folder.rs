@@ -3,7 +3,7 @@
 //! ```text
 //! FOLDER/family.json                   the family's public header (written once, by the creator)
 //! FOLDER/devices/<device>/member.mast  the device's member card
-//! FOLDER/devices/<device>/changes.mast its log of changes to the shared goals
+//! FOLDER/devices/<device>/changes.mast every change to the shared goals it knows, each signed by its author
 //! FOLDER/devices/<device>/adherence.mast what it publishes of its member's days
 //! ```
 //!
@@ -17,7 +17,7 @@
 //! at the next sync).
 
 use super::crypto::{FamilyHeader, FamilyKey};
-use super::model::{Adherence, Change, MemberCard};
+use super::model::{Adherence, MemberCard, SignedChange};
 use super::signing::{short_id, DeviceKey, SignedFile};
 use crate::model::Millis;
 use crate::{Error, Result};
@@ -160,8 +160,12 @@ pub struct LocalState {
     pub seen: BTreeMap<String, u64>,
     /// The member cards of the devices in the folder, by short id, as last read.
     pub cards: BTreeMap<String, MemberCard>,
-    /// Accepted changes by author key; this device's own log among them.
-    pub logs: BTreeMap<String, Vec<Change>>,
+    /// Every change known, by author key, in order (this device's own among them): what
+    /// this device merges, and carries in its own file.
+    pub logs: BTreeMap<String, Vec<SignedChange>>,
+    /// The version of this device's own file of changes.
+    #[serde(default)]
+    pub changes_version: u64,
     pub synced_ms: Millis,
 }
 

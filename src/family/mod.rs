@@ -25,7 +25,7 @@ use chrono::{Datelike, Days};
 use crypto::{FamilyKey, KdfParams, OpenError};
 use folder::{FileKind, LocalState, Published};
 use merge::{Decision, Merged};
-use model::{Adherence, Change, ChangeLog, MemberCard, Op, SharedGoal};
+use model::{Adherence, Change, ChangeLog, MemberCard, Op, SharedGoal, SignedChange};
 use signing::{short_id, DeviceKey};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -186,6 +186,7 @@ impl Family {
                 seen: BTreeMap::new(),
                 cards: BTreeMap::new(),
                 logs: BTreeMap::new(),
+                changes_version: 0,
                 synced_ms: now_ms,
             },
             state_path: LocalState::path_in(data_dir),
@@ -228,6 +229,7 @@ impl Family {
                 seen: BTreeMap::new(),
                 cards: BTreeMap::new(),
                 logs: BTreeMap::new(),
+                changes_version: 0,
                 synced_ms: now_ms,
             },
             state_path: LocalState::path_in(data_dir),
@@ -277,10 +279,17 @@ impl Family {
         self.write_own_log()
     }
 
+    /// Writes this device's file of changes: every change it knows, from every author.
     fn write_own_log(&mut self) -> Result<()> {
-        let me = self.me();
-        let log = ChangeLog { key: me.clone(), changes: self.state.logs.get(&me).cloned().unwrap_or_default() };
-        folder::write_own(&self.state.folder, &self.key, &self.device, FileKind::Changes, &log)
+        self.state.changes_version += 1;
+        let log = ChangeLog {
+            key: self.me(),
+            version: self.state.changes_version,
+            changes: self.state.logs.values().flatten().cloned().collect(),
+        };
+        folder::write_own(&self.state.folder, &self.key, &self.device, FileKind::Changes, &log)?;
+        self.state.seen.insert(folder::name_of(&self.short(), FileKind::Changes), log.version);
+        Ok(())
     }
 
     fn folder_missing(&self) -> Option<Error> {
@@ -318,12 +327,19 @@ impl Family {
         }
         let me = self.me();
         let own_short = self.short();
+        let mut learned = false;
         for (short, dir) in folder::device_dirs(&self.state.folder)? {
-            // Changes first: a device whose member left keeps its changes in the folder, as
-            // part of the family's record, so that every device merges the same history.
             let name = folder::name_of(&short, FileKind::Changes);
-            if let Err(message) = self.read_changes(&short, &dir, &name, short == own_short) {
-                problem(&mut read, &name, message);
+            match self.read_changes(&short, &dir, &name) {
+                Ok((new, problems)) => {
+                    learned |= new;
+                    problems.into_iter().for_each(|m| problem(&mut read, &name, m));
+                }
+                Err(message) => {
+                    // This device's own file is damaged or old: it writes it again below.
+                    learned |= short == own_short;
+                    problem(&mut read, &name, message)
+                }
             }
             let name = folder::name_of(&short, FileKind::Member);
             let card = match self.read_card(&short, &dir, &name) {
@@ -350,8 +366,13 @@ impl Family {
                 Err(message) => problem(&mut read, &name, message),
             }
         }
-        // A device whose member left is forgotten, name and all (its changes stay).
+        // A device whose member left is forgotten, name and all (its changes stay, carried by
+        // the other devices).
         self.state.cards.retain(|short, _| read.present.contains_key(short) || *short == own_short);
+        if learned && read.present.contains_key(&own_short) {
+            // Carry what was learned, so it reaches devices that join later.
+            self.write_own_log()?;
+        }
         if !read.present.contains_key(&own_short) {
             // This device's files are gone (removed by hand, or not yet written): write them again.
             self.write_own_files(None)?;
@@ -392,15 +413,22 @@ impl Family {
         }
     }
 
-    fn read_changes(&mut self, short: &str, dir: &Path, name: &str, own: bool) -> std::result::Result<(), String> {
+    /// Reads a device's file of changes and takes in every change it carries that is signed
+    /// by its author and follows that author's changes already known. Returns whether
+    /// anything was new, and the changes refused.
+    fn read_changes(
+        &mut self,
+        short: &str,
+        dir: &Path,
+        name: &str,
+    ) -> std::result::Result<(bool, Vec<String>), String> {
         let path = dir.join(FileKind::Changes.file());
         let Some(bytes) = folder::read_limited(&path).map_err(|e| format!("cannot read it: {e}"))? else {
-            return Ok(());
+            return Ok((false, Vec::new()));
         };
         let (signed, body) = folder::open_signed(&self.key, name, &bytes, None)?;
         let log: ChangeLog = serde_json::from_str(&body).map_err(|e| format!("its changes are not valid ({e})"))?;
-        let pinned = self.state.cards.get(short).map(|c| c.key.as_str());
-        if short_id(&log.key) != short || pinned.is_some_and(|k| k != log.key) {
+        if short_id(&log.key) != short {
             return Err("its changes name another device; they are ignored".into());
         }
         if !signed.verify(self.key.family(), name, &log.key) {
@@ -408,23 +436,40 @@ impl Family {
                 "its signature is not its device's: it was not written by the device it claims to be from".into()
             );
         }
-        self.check_version(name, log.changes.len() as u64)?;
-        if log.changes.iter().enumerate().any(|(i, c)| c.seq != i as u64 + 1) {
-            return Err("its changes are out of sequence; they are ignored".into());
+        self.check_version(name, log.version)?;
+        self.state.seen.insert(name.to_owned(), log.version);
+        let family = self.key.family();
+        let mut incoming: Vec<(u64, SignedChange)> = Vec::with_capacity(log.changes.len());
+        let mut problems = Vec::new();
+        for sc in log.changes {
+            if !signing::verify_change(family, &sc) {
+                problems.push("it carries a change not signed by the device it names; that change is ignored".into());
+                continue;
+            }
+            match serde_json::from_str::<Change>(&sc.body) {
+                Ok(c) => incoming.push((c.seq, sc)),
+                Err(e) => problems.push(format!("it carries a change that is not valid ({e}); it is ignored")),
+            }
         }
-        let known = self.state.logs.get(&log.key).map(Vec::as_slice).unwrap_or_default();
-        let common = known.len().min(log.changes.len());
-        if known[..common] != log.changes[..common] {
-            return Err("it rewrites changes its device had already made; it is ignored".into());
+        incoming.sort_by(|a, b| (&a.1.author, a.0).cmp(&(&b.1.author, b.0)));
+        let mut new = false;
+        for (seq, sc) in incoming {
+            let known = self.state.logs.entry(sc.author.clone()).or_default();
+            let len = known.len() as u64;
+            if seq >= 1 && seq <= len {
+                if known[seq as usize - 1] != sc {
+                    problems.push(format!(
+                        "it carries a change {seq} of {}'s device that differs from the one already known; it is ignored",
+                        self.state.cards.get(short_id(&sc.author)).map_or("a former member", |c| c.name.as_str())
+                    ));
+                }
+            } else if seq == len + 1 {
+                known.push(sc);
+                new = true;
+            }
+            // A gap: the changes before it come with another file or a later sync.
         }
-        if own && log.changes.len() <= known.len() {
-            return Ok(());
-        }
-        if log.changes.len() > known.len() {
-            self.state.logs.insert(log.key.clone(), log.changes.clone());
-        }
-        self.state.seen.insert(name.to_owned(), log.changes.len() as u64);
-        Ok(())
+        Ok((new, problems))
     }
 
     fn read_adherence(
@@ -448,7 +493,15 @@ impl Family {
     }
 
     fn merged(&self) -> Merged {
-        merge::merge(&self.state.header.creator, self.state.logs.iter().map(|(k, v)| (k.as_str(), v.as_slice())))
+        let parsed: Vec<(&str, Vec<Change>)> = self
+            .state
+            .logs
+            .iter()
+            .map(|(author, log)| {
+                (author.as_str(), log.iter().filter_map(|c| serde_json::from_str(&c.body).ok()).collect())
+            })
+            .collect();
+        merge::merge(&self.state.header.creator, parsed.iter().map(|(k, v)| (*k, v.as_slice())))
     }
 
     /// The shared goals that apply to this device's member, as goals to store.
@@ -743,35 +796,25 @@ impl Family {
                 Op::SetOrganisers { organisers: list.into_iter().collect() }
             }
         };
-        let log = self.state.logs.entry(me).or_default();
-        log.push(Change { seq: log.len() as u64 + 1, clock: merged.clock.saturating_add(1), at_ms: now.ms, op });
+        let seq = self.state.logs.get(&me).map_or(0, Vec::len) as u64 + 1;
+        let change = Change { seq, clock: merged.clock.saturating_add(1), at_ms: now.ms, op };
+        let signed =
+            self.device.sign_change(self.key.family(), &serde_json::to_string(&change).expect("a change serialises"));
+        self.state.logs.entry(me).or_default().push(signed);
         self.write_own_log()?;
         self.state.save(&self.state_path)?;
         self.sync(store, settings, now, false)
     }
 
-    /// Stops sharing: removes this device's member card and adherence from the folder, the
-    /// shared goals from this device's goals, and this device's record of the family. The
-    /// changes this device made to the shared goals stay in the folder (without its member's
-    /// name), as part of the family's record: goals an organiser set do not vanish, and a
-    /// device that joins later merges the same history.
+    /// Stops sharing: removes this device's files from the folder, the shared goals from this
+    /// device's goals, and this device's record of the family. The changes it made to the
+    /// shared goals live on in the other devices' files, which carry every change they know.
     pub fn leave(self, store: &mut Store, now_ms: Millis) -> Result<()> {
         let dir = self.state.folder.join(folder::DEVICES).join(self.short());
-        let made_changes = self.state.logs.get(&self.me()).is_some_and(|l| !l.is_empty());
-        let result = if made_changes {
-            [FileKind::Member, FileKind::Adherence].iter().try_for_each(|k| {
-                match std::fs::remove_file(dir.join(k.file())) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                    _ => Ok(()),
-                }
-            })
-        } else {
-            match std::fs::remove_dir_all(&dir) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            }
-        };
-        result.map_err(|e| folder::io_err(&dir, "remove files from", e))?;
+        match std::fs::remove_dir_all(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(folder::io_err(&dir, "remove", e)),
+            _ => {}
+        }
         store.apply_family_goals(&[], now_ms)?;
         std::fs::remove_file(&self.state_path).map_err(|e| Error::io(&self.state_path, e))?;
         Ok(())

@@ -75,13 +75,27 @@ pub struct Change {
     pub op: Op,
 }
 
-/// A device's whole log of changes. `version` is the number of changes; a copy with fewer
-/// changes than one already seen is an old copy replayed, and is refused.
+/// A change as its author signed it. Every device carries every change it knows in its own
+/// file, so a change outlives its author's files (a member who leaves takes their files, not
+/// the family's history) and a device that joins later merges the same history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignedChange {
+    /// The author device's public key, hex.
+    pub author: String,
+    /// The [`Change`] as JSON text, exactly as signed.
+    pub body: String,
+    pub sig: String,
+}
+
+/// A device's file of changes: every change it knows, from every author. `version` grows
+/// with every write; a copy older than one already read was brought back, and is refused.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangeLog {
     pub key: String,
-    pub changes: Vec<Change>,
+    pub version: u64,
+    pub changes: Vec<SignedChange>,
 }
 
 /// What a device publishes about its member: daily totals on the shared goals' targets and

@@ -11,6 +11,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 const CONTEXT: &[u8] = b"mast family file v1\0";
+const CHANGE_CONTEXT: &[u8] = b"mast family change v1\0";
 
 pub fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -52,6 +53,12 @@ impl DeviceKey {
         to_hex(self.0.verifying_key().as_bytes())
     }
 
+    /// Signs one change (its JSON text) as this device's.
+    pub fn sign_change(&self, family: FamilyId, body: &str) -> super::model::SignedChange {
+        let sig = self.0.sign(&change_message(family, body));
+        super::model::SignedChange { author: self.public(), body: body.to_owned(), sig: to_hex(&sig.to_bytes()) }
+    }
+
     pub fn sign(&self, family: FamilyId, name: &str, body: &str) -> SignedFile {
         let sig = self.0.sign(&message(family, name, body));
         SignedFile { body: body.to_owned(), sig: to_hex(&sig.to_bytes()) }
@@ -73,6 +80,29 @@ fn message(family: FamilyId, name: &str, body: &str) -> Vec<u8> {
     m
 }
 
+fn change_message(family: FamilyId, body: &str) -> Vec<u8> {
+    [CHANGE_CONTEXT, &family.0, body.as_bytes()].concat()
+}
+
+/// Whether `public` (hex) signed `message`.
+fn verify(public: &str, sig: &str, message: &[u8]) -> bool {
+    let Some(key) = from_hex_vec(public).and_then(|k| <[u8; 32]>::try_from(k).ok()) else {
+        return false;
+    };
+    let Some(sig) = from_hex_vec(sig).and_then(|s| <[u8; 64]>::try_from(s).ok()) else {
+        return false;
+    };
+    let Ok(key) = VerifyingKey::from_bytes(&key) else {
+        return false;
+    };
+    key.verify(message, &Signature::from_bytes(&sig)).is_ok()
+}
+
+/// Whether a change was signed by the author it names, in this family.
+pub fn verify_change(family: FamilyId, change: &super::model::SignedChange) -> bool {
+    verify(&change.author, &change.sig, &change_message(family, &change.body))
+}
+
 /// A file's content and its signature.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,16 +114,7 @@ pub struct SignedFile {
 impl SignedFile {
     /// Whether `public` (hex) signed this as file `name` of `family`.
     pub fn verify(&self, family: FamilyId, name: &str, public: &str) -> bool {
-        let Some(key) = from_hex_vec(public).and_then(|k| <[u8; 32]>::try_from(k).ok()) else {
-            return false;
-        };
-        let Some(sig) = from_hex_vec(&self.sig).and_then(|s| <[u8; 64]>::try_from(s).ok()) else {
-            return false;
-        };
-        let Ok(key) = VerifyingKey::from_bytes(&key) else {
-            return false;
-        };
-        key.verify(&message(family, name, &self.body), &Signature::from_bytes(&sig)).is_ok()
+        verify(public, &self.sig, &message(family, name, &self.body))
     }
 }
 
@@ -116,5 +137,14 @@ mod tests {
         assert!(!signed.verify(family, "devices/a/changes.mast", "not hex"));
         let again = DeviceKey::from_secret(&key.secret());
         assert_eq!(again.public(), key.public());
+
+        let change = key.sign_change(family, "{\"seq\":1}");
+        assert!(verify_change(family, &change));
+        assert!(!verify_change(FamilyId([8; 16]), &change));
+        assert!(!verify_change(
+            family,
+            &super::super::model::SignedChange { author: other.public(), ..change.clone() }
+        ));
+        assert!(!verify_change(family, &super::super::model::SignedChange { body: "{\"seq\":2}".into(), ..change }));
     }
 }

@@ -46,7 +46,7 @@ export interface Backend {
   familyAct(action: FamilyAction): Promise<FamilyStatus>;
   /** Exactly what this device shares with the family, before it is encrypted. */
   familyPreview(): Promise<SharePreview>;
-  /** Stops sharing: removes this device's member card and adherence from the folder and the shared goals from this device. */
+  /** Stops sharing: removes this device's files from the folder and the shared goals from this device. */
   familyLeave(): Promise<void>;
 }
 

@@ -27,7 +27,7 @@ fn history(devices: usize, changes: u64) -> Vec<(String, Vec<Change>)> {
                     } else {
                         Op::PutGoal { goal, spec }
                     };
-                    Change { seq, clock: seq * devices as u64 + d as u64, at_ms: 0, op }
+                    Change { seq, clock: (seq - 1) * devices as u64 + d as u64 + 1, at_ms: 0, op }
                 })
                 .collect();
             (key, log)

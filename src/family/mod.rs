@@ -67,6 +67,14 @@ pub struct Family {
     _lock: File,
 }
 
+/// What a new membership starts from.
+struct Joining {
+    header: crypto::FamilyHeader,
+    folder: PathBuf,
+    member: String,
+    family_name: String,
+}
+
 /// What reading the folder found.
 struct FolderRead {
     problems: Vec<FolderProblem>,
@@ -171,29 +179,8 @@ impl Family {
         let (key, header) = FamilyKey::create(&setup.passphrase, kdf, &device.public()).map_err(|e| open_err("", e))?;
         let header_text = serde_json::to_string_pretty(&header).expect("the header serialises");
         folder::replace_file(&folder.join(folder::HEADER_FILE), header_text.as_bytes())?;
-        let lock = lock(data_dir)?;
-        let mut family = Family {
-            state: LocalState {
-                format: folder::STATE_FORMAT,
-                header,
-                folder,
-                member: setup.member.clone(),
-                family_name: name.to_owned(),
-                key: signing::to_hex(&key.raw()),
-                device: signing::to_hex(&device.secret()),
-                joined_ms: now_ms,
-                published: None,
-                seen: BTreeMap::new(),
-                cards: BTreeMap::new(),
-                logs: BTreeMap::new(),
-                changes_version: 0,
-                synced_ms: now_ms,
-            },
-            state_path: LocalState::path_in(data_dir),
-            key,
-            device,
-            _lock: lock,
-        };
+        let joining = Joining { header, folder, member: setup.member.clone(), family_name: name.to_owned() };
+        let mut family = Family::start(data_dir, joining, key, device, now_ms)?;
         family.write_own_files(Some(name.to_owned()))?;
         family.state.save(&family.state_path)?;
         Ok(family)
@@ -214,14 +201,24 @@ impl Family {
         })?;
         let key = FamilyKey::unlock(&setup.passphrase, &header).map_err(|e| open_err("the family header", e))?;
         let device = DeviceKey::generate();
+        let joining = Joining { header, folder, member: setup.member.clone(), family_name: String::new() };
+        let mut family = Family::start(data_dir, joining, key, device, now_ms)?;
+        family.write_own_files(None)?;
+        family.read_folder()?;
+        family.state.save(&family.state_path)?;
+        Ok(family)
+    }
+
+    /// This device's new membership, before its files are written.
+    fn start(data_dir: &Path, j: Joining, key: FamilyKey, device: DeviceKey, now_ms: Millis) -> Result<Family> {
         let lock = lock(data_dir)?;
-        let mut family = Family {
+        Ok(Family {
             state: LocalState {
                 format: folder::STATE_FORMAT,
-                header,
-                folder,
-                member: setup.member.clone(),
-                family_name: String::new(),
+                header: j.header,
+                folder: j.folder,
+                member: j.member,
+                family_name: j.family_name,
                 key: signing::to_hex(&key.raw()),
                 device: signing::to_hex(&device.secret()),
                 joined_ms: now_ms,
@@ -236,11 +233,7 @@ impl Family {
             key,
             device,
             _lock: lock,
-        };
-        family.write_own_files(None)?;
-        family.read_folder()?;
-        family.state.save(&family.state_path)?;
-        Ok(family)
+        })
     }
 
     pub fn name(&self) -> &str {

@@ -27,7 +27,7 @@
 //! session caps `goal:ID:DAY:session-START_MS` (once per session: a second long session the
 //! same day is a new overrun worth a word); rating prompts `rate:DAY:PLATFORM:START_MS`.
 
-use crate::goals::{readable_duration, Goal, GoalKind, GoalTarget};
+use crate::goals::{readable_duration, Goal, GoalKind, GoalSource, GoalTarget};
 use crate::localday::{self, EpochDay};
 use crate::model::{Category, Millis, Span};
 use crate::settings::Settings;
@@ -309,7 +309,13 @@ impl Nudger {
                             }
                         };
                         let limit = i64::from(limit_secs) * 1000;
-                        let what = if weekly { "weekly" } else { "daily" };
+                        // A family's shared goal says whose it is.
+                        let what = match (&goal.source, weekly) {
+                            (GoalSource::Family(f), true) => format!("{f}'s shared weekly"),
+                            (GoalSource::Family(f), false) => format!("{f}'s shared daily"),
+                            (GoalSource::Personal, true) => "your weekly".into(),
+                            (GoalSource::Personal, false) => "your daily".into(),
+                        };
                         let (k80, k100) = (format!("goal:{id}:{period}:80"), format!("goal:{id}:{period}:100"));
                         let title = format!("{name}: {} of {} min {scope}", used / MS_PER_MIN, limit / MS_PER_MIN);
                         if used >= limit {
@@ -323,7 +329,7 @@ impl Nudger {
                                     k100,
                                     NudgeKind::LimitReached,
                                     title,
-                                    format!("You have reached your {what} limit of {}.", readable_duration(limit_secs)),
+                                    format!("You have reached {what} limit of {}.", readable_duration(limit_secs)),
                                 );
                             }
                         } else if used * 5 >= limit * 4 {
@@ -332,7 +338,7 @@ impl Nudger {
                                 k80,
                                 NudgeKind::LimitNear,
                                 title,
-                                format!("80 % of your {what} limit of {}.", readable_duration(limit_secs)),
+                                format!("80 % of {what} limit of {}.", readable_duration(limit_secs)),
                             );
                         }
                     }

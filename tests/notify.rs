@@ -267,6 +267,29 @@ fn limits_nudge_once_each_across_a_restart_and_a_long_session_is_rated() {
 }
 
 #[test]
+fn a_familys_shared_goal_nudges_like_the_members_own_and_says_whose_it_is() {
+    let bus = Bus::start();
+    let server = Server::start(&bus);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mast.db");
+    let mut store = Store::open(&db).unwrap();
+    let shared = NewGoal {
+        target: GoalTarget::Platform("instagram".into()),
+        kind: GoalKind::DailyLimit { limit_secs: 20 * 60 },
+        weekdays: Weekdays::ALL,
+        source: GoalSource::Family("Home".into()),
+    };
+    // As a family sync stores it.
+    store.apply_family_goals(&[("g-0000abcd".into(), shared)], START - 86_400_000).unwrap();
+    drop(store);
+    run_child(&bus.address, &db, START, "instagram:25,xterm:1", None);
+    let shown = server.shown.lock().unwrap().clone();
+    let summaries: Vec<&str> = shown.iter().map(|s| s.summary.as_str()).collect();
+    assert_eq!(summaries[..2], ["Instagram: 16 of 20 min today", "Instagram: 20 of 20 min today"], "{summaries:?}");
+    assert_eq!(shown[1].body, "You have reached Home's shared daily limit of 20 min.");
+}
+
+#[test]
 fn no_notification_server_does_not_stop_tracking() {
     let t0 = Instant::now();
     // A bus on which nobody owns org.freedesktop.Notifications.

@@ -128,7 +128,7 @@ pub enum FamilyCommand {
     },
 }
 
-fn now() -> Now {
+pub fn now() -> Now {
     let ms = now_ms();
     Now { ms, utc_offset_min: mast::localday::offset_at(ms) }
 }

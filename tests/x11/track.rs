@@ -365,3 +365,41 @@ fn a_second_tracker_refuses_and_names_the_first() {
         first.log()
     );
 }
+
+/// `mast track` alone keeps a family's shared goals current: a goal an organiser adds while
+/// the member's device tracks reaches the member's goals with no `mast family sync`.
+#[test]
+fn tracking_syncs_the_familys_shared_goals() {
+    let mut d = Desktop::with_wm();
+    let a = d.xterm("MastTestA", "Title A");
+    d.activate(a.window);
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("family");
+    let (parent, teen) = (Sandbox::new(), Sandbox::new());
+    let family = |s: &Sandbox, args: &[&str]| {
+        let out = s
+            .command()
+            .env("MAST_FAMILY_PASSPHRASE", "tracking family words")
+            .arg("family")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "mast family {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let f = folder.to_str().unwrap();
+    family(&parent, &["create", "--folder", f, "--name", "Home", "--member", "parent"]);
+    family(&teen, &["join", "--folder", f, "--member", "teen"]);
+    family(&parent, &["add", "instagram", "--daily", "45m"]);
+    teen.write_config("config.toml", &config(180));
+    let mut t = Tracking::start(&d, &teen);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let goals = teen.ok(&["goals", "list", "--json"]);
+        if goals.contains("\"family\": \"Home\"") && goals.contains("2700") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the shared goal did not reach the tracking device: {goals}\n{}", t.log());
+        sleep_ms(250);
+    }
+    assert!(t.terminate().success(), "{}", t.log());
+}

@@ -6,8 +6,8 @@ use super::Store;
 use crate::goals::{Goal, GoalId, GoalKind, GoalSource, GoalTarget, NewGoal, Weekdays};
 use crate::model::{Category, Millis};
 use crate::{Error, Result};
-use rusqlite::types::Type;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::types::{Null, Type};
+use rusqlite::{params, OptionalExtension, ToSql};
 
 /// The one SELECT of a goal row, with a static tail: SQL is never built at run time.
 macro_rules! select_goals {
@@ -21,32 +21,26 @@ macro_rules! select_goals {
     };
 }
 
+/// The one UPDATE of a goal's content, binding as [`Columns::bind`] does, with a static
+/// tail that picks the row by `?1`.
+macro_rules! update_goal {
+    ($tail:literal) => {
+        concat!(
+            "UPDATE goals SET target_kind = ?2, target = ?3, kind = ?4, limit_secs = ?5, start_min = ?6, end_min = ?7,
+                              max_count = ?8, purpose = ?9, weekdays = ?10, source = ?11, updated_ms = ?12 ",
+            $tail
+        )
+    };
+}
+
 impl Store {
     /// Stores a new, active goal and returns its id.
     #[tracing::instrument(skip_all, err)]
     pub fn add_goal(&mut self, g: &NewGoal, now_ms: Millis) -> Result<GoalId> {
         let c = Columns::of(g);
         self.conn
-            .prepare_cached(
-                "INSERT INTO goals (target_kind, target, kind, limit_secs, start_min, end_min, max_count, purpose,
-                                    weekdays, source, created_ms, updated_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    c.target_kind,
-                    c.target,
-                    c.kind,
-                    c.limit_secs,
-                    c.start_min,
-                    c.end_min,
-                    c.max_count,
-                    c.purpose,
-                    c.weekdays,
-                    c.source,
-                    now_ms
-                ])
-            })
+            .prepare_cached(INSERT_GOAL)
+            .and_then(|mut st| st.execute(c.bind(&Null, &now_ms)))
             .map_err(|e| self.err(e))?;
         Ok(GoalId(self.conn.last_insert_rowid()))
     }
@@ -74,28 +68,8 @@ impl Store {
         let c = Columns::of(g);
         let changed = self
             .conn
-            .prepare_cached(
-                "UPDATE goals SET target_kind = ?2, target = ?3, kind = ?4, limit_secs = ?5, start_min = ?6,
-                                  end_min = ?7, max_count = ?8, purpose = ?9, weekdays = ?10, source = ?11,
-                                  updated_ms = ?12
-                 WHERE id = ?1",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    id.0,
-                    c.target_kind,
-                    c.target,
-                    c.kind,
-                    c.limit_secs,
-                    c.start_min,
-                    c.end_min,
-                    c.max_count,
-                    c.purpose,
-                    c.weekdays,
-                    c.source,
-                    now_ms
-                ])
-            })
+            .prepare_cached(update_goal!("WHERE id = ?1"))
+            .and_then(|mut st| st.execute(c.bind(&id.0, &now_ms)))
             .map_err(|e| self.err(e))?;
         found(id, changed)
     }
@@ -150,37 +124,18 @@ impl Store {
         }
         for (shared, g) in goals {
             let c = Columns::of(g);
-            let values = params![
-                shared,
-                c.target_kind,
-                c.target,
-                c.kind,
-                c.limit_secs,
-                c.start_min,
-                c.end_min,
-                c.max_count,
-                c.purpose,
-                c.weekdays,
-                c.source,
-                now_ms
-            ];
+            let values = c.bind(shared, &now_ms);
             if stored.iter().any(|(_, s)| s == shared) {
                 done.changed += tx.execute(
-                    "UPDATE goals SET target_kind = ?2, target = ?3, kind = ?4, limit_secs = ?5, start_min = ?6,
-                                      end_min = ?7, max_count = ?8, purpose = ?9, weekdays = ?10, source = ?11,
-                                      updated_ms = ?12
-                     WHERE shared_id = ?1 AND NOT (target_kind IS ?2 AND target IS ?3 AND kind IS ?4
-                        AND limit_secs IS ?5 AND start_min IS ?6 AND end_min IS ?7 AND max_count IS ?8
-                        AND purpose IS ?9 AND weekdays IS ?10 AND source IS ?11)",
+                    update_goal!(
+                        "WHERE shared_id = ?1 AND NOT (target_kind IS ?2 AND target IS ?3 AND kind IS ?4
+                            AND limit_secs IS ?5 AND start_min IS ?6 AND end_min IS ?7 AND max_count IS ?8
+                            AND purpose IS ?9 AND weekdays IS ?10 AND source IS ?11)"
+                    ),
                     values,
                 )?;
             } else {
-                tx.execute(
-                    "INSERT INTO goals (shared_id, target_kind, target, kind, limit_secs, start_min, end_min, max_count,
-                                        purpose, weekdays, source, created_ms, updated_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-                    values,
-                )?;
+                tx.execute(INSERT_GOAL, values)?;
                 done.added += 1;
             }
         }
@@ -200,6 +155,12 @@ fn found(id: GoalId, changed: usize) -> Result<()> {
     Ok(())
 }
 
+/// Inserts a goal: `?1` its family-wide id (NULL for the user's own), `?2`–`?11` its
+/// [`Columns`], `?12` now.
+const INSERT_GOAL: &str = "INSERT INTO goals (shared_id, target_kind, target, kind, limit_secs, start_min, end_min,
+                                              max_count, purpose, weekdays, source, created_ms, updated_ms)
+                           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)";
+
 /// A goal spread over the table's columns; those its kind does not use are NULL.
 struct Columns<'a> {
     target_kind: &'static str,
@@ -215,6 +176,25 @@ struct Columns<'a> {
 }
 
 impl<'a> Columns<'a> {
+    /// The parameters of a goal write: `key` (the row's id or family-wide id) as `?1`, the
+    /// columns as `?2`–`?11`, `now_ms` as `?12`.
+    fn bind<'b>(&'b self, key: &'b dyn ToSql, now_ms: &'b Millis) -> [&'b dyn ToSql; 12] {
+        [
+            key,
+            &self.target_kind,
+            &self.target,
+            &self.kind,
+            &self.limit_secs,
+            &self.start_min,
+            &self.end_min,
+            &self.max_count,
+            &self.purpose,
+            &self.weekdays,
+            &self.source,
+            now_ms,
+        ]
+    }
+
     fn of(g: &'a NewGoal) -> Columns<'a> {
         let (target_kind, target) = match &g.target {
             GoalTarget::Platform(p) => ("platform", p.as_str()),

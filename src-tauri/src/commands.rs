@@ -268,7 +268,7 @@ pub fn family_sync(state: State<'_, AppState>) -> Reply<FamilyStatus> {
 
 #[tauri::command]
 pub fn family_act(state: State<'_, AppState>, action: FamilyAction) -> Reply<FamilyStatus> {
-    Ok(state.read(|store, d| in_family(d)?.act(store, &d.settings, &d.rules, &action, now()))?)
+    Ok(state.read(|store, d| Ok(in_family(d)?.act(store, &d.settings, &d.rules, &action, now())?.0))?)
 }
 
 #[tauri::command]

@@ -268,30 +268,20 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
 
 fn act(env: &Env, action: FamilyAction, now: Now, done: &str) -> Result<()> {
     let mut family = open(env)?;
-    let before = family.sync(&mut env.store()?, &env.settings, now, false)?;
-    let status = family.act(&mut env.store()?, &env.settings, &env.rules, &action, now)?;
-    let what = match &action {
-        FamilyAction::AddGoal { .. } => status
-            .goals
-            .iter()
-            .find(|g| !before.goals.iter().any(|b| b.id == g.id))
-            .map(|g| format!("{} {}", g.id, g.objective)),
-        FamilyAction::Propose { .. } => status
-            .proposals
-            .iter()
-            .find(|p| !before.proposals.iter().any(|b| b.id == p.id))
-            .map(|p| format!("{} {}", p.id, p.objective)),
-        FamilyAction::EditGoal { id, .. } => {
-            status.goals.iter().find(|g| &g.id == id).map(|g| format!("{} {}", g.id, g.objective))
+    let (status, subject) = family.act(&mut env.store()?, &env.settings, &env.rules, &action, now)?;
+    // The goal or proposal the change is about, in words when it is still there.
+    let objective = subject.as_deref().and_then(|id| {
+        let goal = status.goals.iter().find(|g| g.id == id).map(|g| &g.objective);
+        goal.or_else(|| status.proposals.iter().find(|p| p.id == id).map(|p| &p.objective))
+    });
+    let what = match (&action, subject, objective) {
+        (FamilyAction::SetOrganiser { member, organiser }, _, _) => {
+            format!("{member} {} an organiser", if *organiser { "is" } else { "is no longer" })
         }
-        FamilyAction::RemoveGoal { id }
-        | FamilyAction::Accept { proposal: id }
-        | FamilyAction::Decline { proposal: id } => Some(id.clone()),
-        FamilyAction::SetOrganiser { member, organiser } => {
-            Some(format!("{member} {} an organiser", if *organiser { "is" } else { "is no longer" }))
-        }
+        (_, Some(id), Some(objective)) => format!("{id} {objective}"),
+        (_, id, _) => id.unwrap_or_default(),
     };
-    println!("{done}: {}", what.unwrap_or_default());
+    println!("{done}: {what}");
     Ok(())
 }
 

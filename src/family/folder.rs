@@ -17,7 +17,7 @@
 //! at the next sync).
 
 use super::crypto::{FamilyHeader, FamilyKey};
-use super::model::{Adherence, MemberCard, SignedChange};
+use super::model::{MemberCard, SignedChange};
 use super::signing::{short_id, DeviceKey, SignedFile};
 use crate::model::Millis;
 use crate::{Error, Result};
@@ -101,24 +101,11 @@ pub fn io_err(path: &Path, what: &str, e: std::io::Error) -> Error {
     Error::Invalid(format!("cannot {what} {}: {e}{hint}", path.display()))
 }
 
-/// Opens and verifies a signed, sealed file: returns its body's JSON text.
-pub fn open_signed(
-    key: &FamilyKey,
-    name: &str,
-    bytes: &[u8],
-    signer: Option<&str>,
-) -> std::result::Result<(SignedFile, String), String> {
+/// Opens a sealed file of the folder: its signed content, whose signature the reader checks
+/// against the key the content names.
+pub fn open_sealed(key: &FamilyKey, name: &str, bytes: &[u8]) -> std::result::Result<SignedFile, String> {
     let plain = key.open(name, bytes).map_err(|e| e.to_string())?;
-    let signed: SignedFile = serde_json::from_slice(&plain).map_err(|e| format!("its content is not valid ({e})"))?;
-    let Some(signer) = signer else {
-        let body = signed.body.clone();
-        return Ok((signed, body));
-    };
-    if !signed.verify(key.family(), name, signer) {
-        return Err("its signature is not its device's: it was not written by the device it claims to be from".into());
-    }
-    let body = signed.body.clone();
-    Ok((signed, body))
+    serde_json::from_slice(&plain).map_err(|e| format!("its content is not valid ({e})"))
 }
 
 /// Seals and signs `body` as this device's file of `kind`, and writes it into the folder.
@@ -246,6 +233,3 @@ pub fn device_dirs(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
     out.sort();
     Ok(out)
 }
-
-/// A device's adherence as read, for the status.
-pub type AdherenceByDevice = BTreeMap<String, Adherence>;

@@ -20,7 +20,7 @@
 //! still bringing the rest of the folder, an honest one waits until it has.)
 
 use super::model::{Change, Op, SharedGoal};
-use crate::goals::{validate::validate_values, GoalSource, NewGoal};
+use crate::goals::{validate::validate_values, GoalSource};
 use crate::model::Millis;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -73,13 +73,7 @@ pub fn valid_id(id: &str, prefix: &str) -> bool {
 }
 
 fn check_spec(spec: &SharedGoal) -> Result<(), String> {
-    let new = NewGoal {
-        target: spec.target.clone(),
-        kind: spec.kind.clone(),
-        weekdays: spec.weekdays,
-        source: GoalSource::Personal,
-    };
-    validate_values(&new)?;
+    validate_values(&spec.to_new(GoalSource::Personal))?;
     if spec.members.iter().any(|m| super::check_member_name(m).is_err()) {
         return Err("it names a member with an unusable name".into());
     }

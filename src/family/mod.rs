@@ -6,34 +6,33 @@
 //! the nudges and the mismatch view like the member's own), and publishes its member's
 //! daily totals and goal status ([`adherence`]).
 
+mod actions;
 pub mod adherence;
 pub mod crypto;
 pub mod folder;
 pub mod merge;
 pub mod model;
+mod reading;
 pub mod signing;
+mod status;
 pub mod view;
 
-use crate::classify::Rules;
-use crate::goals::{validate, GoalSource, NewGoal};
+use crate::goals::{GoalSource, NewGoal};
 use crate::model::Millis;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::views::Now;
 use crate::{Error, Result};
-use chrono::{Datelike, Days};
 use crypto::{FamilyKey, KdfParams, OpenError};
 use folder::{FileKind, LocalState, Published};
-use merge::{Decision, Merged};
-use model::{Adherence, Change, ChangeLog, MemberCard, Op, SharedGoal, SignedChange};
+use merge::Merged;
+use model::{Adherence, Change, ChangeLog, MemberCard, SharedGoal};
+use reading::FolderRead;
 use signing::{short_id, DeviceKey};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use view::{
-    CreateFamily, FamilyAction, FamilyStatus, FolderProblem, JoinFamily, MemberView, ProposalStatus, ProposalView,
-    SharePreview, SharedGoalView,
-};
+use view::{CreateFamily, FamilyStatus, JoinFamily, SharePreview};
 
 /// A member's name: what the family sees, chosen on joining.
 pub fn check_member_name(name: &str) -> std::result::Result<(), String> {
@@ -73,16 +72,6 @@ struct Joining {
     folder: PathBuf,
     member: String,
     family_name: String,
-}
-
-/// What reading the folder found.
-struct FolderRead {
-    problems: Vec<FolderProblem>,
-    /// Devices present with a valid member card: short id → card.
-    present: BTreeMap<String, MemberCard>,
-    adherence: BTreeMap<String, Adherence>,
-    /// This device's adherence is not in the folder: publish it again.
-    republish: bool,
 }
 
 fn lock(data_dir: &Path) -> Result<File> {
@@ -294,197 +283,6 @@ impl Family {
         })
     }
 
-    /// Reads every device's files, keeping what verifies and listing what does not.
-    fn read_folder(&mut self) -> Result<FolderRead> {
-        if let Some(e) = self.folder_missing() {
-            return Err(e);
-        }
-        let mut read =
-            FolderRead { problems: Vec::new(), present: BTreeMap::new(), adherence: BTreeMap::new(), republish: false };
-        let problem = |read: &mut FolderRead, file: &str, message: String| {
-            read.problems.push(FolderProblem { file: file.to_owned(), message })
-        };
-        match folder::read_header(&self.state.folder) {
-            Ok(Some(h)) if h == self.state.header => {}
-            Ok(Some(_)) => problem(
-                &mut read,
-                folder::HEADER_FILE,
-                "it differs from the header this device joined with (it was replaced); this device keeps the one it \
-                 joined with"
-                    .into(),
-            ),
-            Ok(None) => {
-                problem(&mut read, folder::HEADER_FILE, "it is missing; the sync tool may still be bringing it".into())
-            }
-            Err(e) => problem(&mut read, folder::HEADER_FILE, e.to_string()),
-        }
-        let me = self.me();
-        let own_short = self.short();
-        let mut learned = false;
-        for (short, dir) in folder::device_dirs(&self.state.folder)? {
-            let name = folder::name_of(&short, FileKind::Changes);
-            match self.read_changes(&short, &dir, &name) {
-                Ok((new, problems)) => {
-                    learned |= new;
-                    problems.into_iter().for_each(|m| problem(&mut read, &name, m));
-                }
-                Err(message) => {
-                    // This device's own file is damaged or old: it writes it again below.
-                    learned |= short == own_short;
-                    problem(&mut read, &name, message)
-                }
-            }
-            let name = folder::name_of(&short, FileKind::Member);
-            let card = match self.read_card(&short, &dir, &name) {
-                Ok(Some(card)) => card,
-                Ok(None) => continue,
-                Err(message) => {
-                    problem(&mut read, &name, message);
-                    continue;
-                }
-            };
-            if card.key == self.state.header.creator {
-                if let Some(f) = &card.family {
-                    self.state.family_name.clone_from(f);
-                }
-            }
-            self.state.cards.entry(short.clone()).or_insert_with(|| card.clone());
-            read.present.insert(short.clone(), card.clone());
-            let name = folder::name_of(&short, FileKind::Adherence);
-            match self.read_adherence(&card, &dir, &name) {
-                Ok(Some(a)) => {
-                    read.adherence.insert(short.clone(), a);
-                }
-                Ok(None) => {}
-                Err(message) => problem(&mut read, &name, message),
-            }
-        }
-        // A device whose member left is forgotten, name and all (its changes stay, carried by
-        // the other devices).
-        self.state.cards.retain(|short, _| read.present.contains_key(short) || *short == own_short);
-        if learned && read.present.contains_key(&own_short) {
-            // Carry what was learned, so it reaches devices that join later.
-            self.write_own_log()?;
-        }
-        if !read.present.contains_key(&own_short) {
-            // This device's files are gone (removed by hand, or not yet written): write them again.
-            self.write_own_files(None)?;
-            read.present.insert(own_short.clone(), self.own_card(None));
-        }
-        read.republish = !read.adherence.contains_key(&own_short);
-        debug_assert!(read.present.values().any(|c| c.key == me));
-        Ok(read)
-    }
-
-    fn read_card(&self, short: &str, dir: &Path, name: &str) -> std::result::Result<Option<MemberCard>, String> {
-        let path = dir.join(FileKind::Member.file());
-        let Some(bytes) = folder::read_limited(&path).map_err(|e| format!("cannot read it: {e}"))? else {
-            return Ok(None); // not synced yet
-        };
-        let (signed, body) = folder::open_signed(&self.key, name, &bytes, None)?;
-        let card: MemberCard =
-            serde_json::from_str(&body).map_err(|e| format!("its member card is not valid ({e})"))?;
-        if short_id(&card.key) != short || !signed.verify(self.key.family(), name, &card.key) {
-            return Err("its member card is not signed by the device it names; it is ignored".into());
-        }
-        check_member_name(&card.name)?;
-        if let Some(pinned) = self.state.cards.get(short) {
-            if pinned.key != card.key {
-                return Err("another device claims this device's folder; it is ignored".into());
-            }
-        }
-        Ok(Some(card))
-    }
-
-    fn check_version(&self, name: &str, version: u64) -> std::result::Result<(), String> {
-        match self.state.seen.get(name) {
-            Some(&seen) if version < seen => Err(format!(
-                "it is an older copy (version {version}) than one this device already read (version {seen}): an old \
-                 copy was brought back; it is ignored"
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// Reads a device's file of changes and takes in every change it carries that is signed
-    /// by its author and follows that author's changes already known. Returns whether
-    /// anything was new, and the changes refused.
-    fn read_changes(
-        &mut self,
-        short: &str,
-        dir: &Path,
-        name: &str,
-    ) -> std::result::Result<(bool, Vec<String>), String> {
-        let path = dir.join(FileKind::Changes.file());
-        let Some(bytes) = folder::read_limited(&path).map_err(|e| format!("cannot read it: {e}"))? else {
-            return Ok((false, Vec::new()));
-        };
-        let (signed, body) = folder::open_signed(&self.key, name, &bytes, None)?;
-        let log: ChangeLog = serde_json::from_str(&body).map_err(|e| format!("its changes are not valid ({e})"))?;
-        if short_id(&log.key) != short {
-            return Err("its changes name another device; they are ignored".into());
-        }
-        if !signed.verify(self.key.family(), name, &log.key) {
-            return Err(
-                "its signature is not its device's: it was not written by the device it claims to be from".into()
-            );
-        }
-        self.check_version(name, log.version)?;
-        self.state.seen.insert(name.to_owned(), log.version);
-        let family = self.key.family();
-        let mut incoming: Vec<(u64, SignedChange)> = Vec::with_capacity(log.changes.len());
-        let mut problems = Vec::new();
-        for sc in log.changes {
-            if !signing::verify_change(family, &sc) {
-                problems.push("it carries a change not signed by the device it names; that change is ignored".into());
-                continue;
-            }
-            match serde_json::from_str::<Change>(&sc.body) {
-                Ok(c) => incoming.push((c.seq, sc)),
-                Err(e) => problems.push(format!("it carries a change that is not valid ({e}); it is ignored")),
-            }
-        }
-        incoming.sort_by(|a, b| (&a.1.author, a.0).cmp(&(&b.1.author, b.0)));
-        let mut new = false;
-        for (seq, sc) in incoming {
-            let known = self.state.logs.entry(sc.author.clone()).or_default();
-            let len = known.len() as u64;
-            if seq >= 1 && seq <= len {
-                if known[seq as usize - 1] != sc {
-                    problems.push(format!(
-                        "it carries a change {seq} of {}'s device that differs from the one already known; it is ignored",
-                        self.state.cards.get(short_id(&sc.author)).map_or("a former member", |c| c.name.as_str())
-                    ));
-                }
-            } else if seq == len + 1 {
-                known.push(sc);
-                new = true;
-            }
-            // A gap: the changes before it come with another file or a later sync.
-        }
-        Ok((new, problems))
-    }
-
-    fn read_adherence(
-        &mut self,
-        card: &MemberCard,
-        dir: &Path,
-        name: &str,
-    ) -> std::result::Result<Option<Adherence>, String> {
-        let path = dir.join(FileKind::Adherence.file());
-        let Some(bytes) = folder::read_limited(&path).map_err(|e| format!("cannot read it: {e}"))? else {
-            return Ok(None);
-        };
-        let (_, body) = folder::open_signed(&self.key, name, &bytes, Some(&card.key))?;
-        let a: Adherence = serde_json::from_str(&body).map_err(|e| format!("its adherence is not valid ({e})"))?;
-        if a.key != card.key || a.member != card.name || a.days.len() > 62 {
-            return Err("its adherence does not match its device; it is ignored".into());
-        }
-        self.check_version(name, a.version)?;
-        self.state.seen.insert(name.to_owned(), a.version);
-        Ok(Some(a))
-    }
-
     fn merged(&self) -> Merged {
         let parsed: Vec<(&str, Vec<Change>)> = self
             .state
@@ -503,15 +301,7 @@ impl Family {
             .goals
             .iter()
             .filter(|(_, g)| g.spec.applies_to(&self.state.member))
-            .map(|(id, g)| {
-                let new = NewGoal {
-                    target: g.spec.target.clone(),
-                    kind: g.spec.kind.clone(),
-                    weekdays: g.spec.weekdays,
-                    source: GoalSource::Family(self.source_name()),
-                };
-                (id.clone(), new)
-            })
+            .map(|(id, g)| (id.clone(), g.spec.to_new(GoalSource::Family(self.source_name()))))
             .collect()
     }
 
@@ -533,12 +323,25 @@ impl Family {
         publish_now: bool,
     ) -> Result<FamilyStatus> {
         let read = self.read_folder()?;
+        self.settle(read, store, settings, now, publish_now)
+    }
+
+    /// What follows a read of the folder: the merge, the shared goals applied, adherence
+    /// published when due, this device's record saved, and the status.
+    fn settle(
+        &mut self,
+        mut read: FolderRead,
+        store: &mut Store,
+        settings: &Settings,
+        now: Now,
+        publish_now: bool,
+    ) -> Result<FamilyStatus> {
         let merged = self.merged();
-        store.apply_family_goals(&self.my_goals(&merged), now.ms)?;
+        let mine = self.my_goals(&merged);
+        store.apply_family_goals(&mine, now.ms)?;
         let today = now.today(settings);
-        let mine: Vec<String> = self.my_goals(&merged).into_iter().map(|(id, _)| id).collect();
+        let mine: Vec<String> = mine.into_iter().map(|(id, _)| id).collect();
         let due = self.state.published.as_ref().is_none_or(|p| p.day != today || p.goals != mine);
-        let mut read = read;
         if publish_now || due || (read.republish && self.state.published.is_some()) {
             let a = self.adherence(store, settings, &merged, now)?;
             folder::write_own(&self.state.folder, &self.key, &self.device, FileKind::Adherence, &a)?;
@@ -585,220 +388,6 @@ impl Family {
         })
     }
 
-    fn name_of_key(&self, key: &str) -> String {
-        self.state.cards.values().find(|c| c.key == key).map_or_else(|| "a former member".into(), |c| c.name.clone())
-    }
-
-    fn status(&self, read: &FolderRead, merged: &Merged, settings: &Settings, now: Now) -> FamilyStatus {
-        let me = self.me();
-        let member_view = |short: &String, card: &MemberCard| MemberView {
-            device: short.clone(),
-            name: card.name.clone(),
-            organiser: merged.organisers.contains(&card.key),
-            creator: card.key == self.state.header.creator,
-            me: card.key == me,
-            published_ms: read.adherence.get(short).map(|a| a.published_ms),
-        };
-        let mut members: Vec<MemberView> = read.present.iter().map(|(s, c)| member_view(s, c)).collect();
-        members.sort_by(|a, b| (&a.name, &a.device).cmp(&(&b.name, &b.device)));
-        let own = self.own_card(None);
-        let mut goals: Vec<SharedGoalView> = merged
-            .goals
-            .iter()
-            .map(|(id, g)| SharedGoalView {
-                id: id.clone(),
-                goal: g.spec.clone(),
-                objective: adherence::objective(&g.spec),
-                applies_to_me: g.spec.applies_to(&self.state.member),
-                set_by: self.name_of_key(&g.by),
-                set_ms: g.at_ms,
-            })
-            .collect();
-        // By what they say, not by their random ids.
-        goals.sort_by(|a, b| (&a.objective, &a.id).cmp(&(&b.objective, &b.id)));
-        let mut proposals: Vec<ProposalView> = merged
-            .proposals
-            .iter()
-            .map(|(id, p)| ProposalView {
-                id: id.clone(),
-                goal: p.spec.clone(),
-                objective: adherence::objective(&p.spec),
-                proposed_by: self.name_of_key(&p.by),
-                proposed_ms: p.at_ms,
-                status: match p.decision {
-                    Decision::Pending => ProposalStatus::Pending,
-                    Decision::Accepted => ProposalStatus::Accepted,
-                    Decision::Declined => ProposalStatus::Declined,
-                },
-                decided_by: p.decided_by.as_ref().map(|k| self.name_of_key(k)),
-            })
-            .collect();
-        proposals.sort_by(|a, b| {
-            (a.status != ProposalStatus::Pending, std::cmp::Reverse(a.proposed_ms))
-                .cmp(&(b.status != ProposalStatus::Pending, std::cmp::Reverse(b.proposed_ms)))
-        });
-        let today = now.today(settings);
-        let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
-        let shared: Vec<(&String, &SharedGoal)> = goals.iter().map(|g| (&g.id, &g.goal)).collect();
-        let published: Vec<(&str, &[model::AdherenceRecord])> =
-            read.adherence.values().map(|a| (a.member.as_str(), a.days.as_slice())).collect();
-        let mut problems = read.problems.clone();
-        for r in &merged.refused {
-            problems.push(FolderProblem {
-                file: folder::name_of(short_id(&r.author), FileKind::Changes),
-                message: format!(
-                    "change {} from {}'s device does not count: {}",
-                    r.seq,
-                    self.name_of_key(&r.author),
-                    r.reason
-                ),
-            });
-        }
-        let week = adherence::week(monday, today, &shared, &published);
-        FamilyStatus {
-            id: self.state.header.id.to_string(),
-            name: self.source_name(),
-            folder: self.state.folder.display().to_string(),
-            me: member_view(&self.short(), &own),
-            members,
-            goals,
-            proposals,
-            week,
-            problems,
-            synced_ms: self.state.synced_ms,
-        }
-    }
-
-    /// Makes a change to the shared goals from this device, after checking that this
-    /// device may make it; then syncs.
-    pub fn act(
-        &mut self,
-        store: &mut Store,
-        settings: &Settings,
-        rules: &Rules,
-        action: &FamilyAction,
-        now: Now,
-    ) -> Result<FamilyStatus> {
-        if let Some(e) = self.folder_missing() {
-            return Err(e);
-        }
-        self.read_folder()?;
-        let merged = self.merged();
-        let me = self.me();
-        let organiser = merged.organisers.contains(&me);
-        let need_organiser = || -> Result<()> {
-            if organiser {
-                return Ok(());
-            }
-            Err(Error::Invalid(
-                "only the family's organisers change its shared goals; propose the goal instead (`mast family propose`, \
-                 or Propose a goal in the Family view), and an organiser can accept it"
-                    .into(),
-            ))
-        };
-        let check = |goal: &SharedGoal, except: Option<&str>| -> Result<()> {
-            let new = NewGoal {
-                target: goal.target.clone(),
-                kind: goal.kind.clone(),
-                weekdays: goal.weekdays,
-                source: GoalSource::Family(self.source_name()),
-            };
-            for m in &goal.members {
-                check_member_name(m).map_err(Error::Invalid)?;
-                if !self.state.cards.values().any(|c| &c.name == m) {
-                    let names: std::collections::BTreeSet<&str> =
-                        self.state.cards.values().map(|c| c.name.as_str()).collect();
-                    return Err(Error::Invalid(format!(
-                        "the family has no member named '{m}'; its members are {}",
-                        names.into_iter().collect::<Vec<_>>().join(", ")
-                    )));
-                }
-            }
-            let others: Vec<crate::goals::Goal> = merged
-                .goals
-                .iter()
-                .filter(|(id, g)| Some(id.as_str()) != except && overlap(&g.spec.members, &goal.members))
-                .enumerate()
-                .map(|(i, (_, g))| adherence::as_goal(i, &g.spec, ""))
-                .collect();
-            validate(&new, &others, rules).map_err(|e| Error::Invalid(format!("{e} (among the family's shared goals)")))
-        };
-        let known_goal = |id: &str| -> Result<()> {
-            if merged.goals.contains_key(id) {
-                return Ok(());
-            }
-            Err(Error::Invalid(format!("the family has no shared goal {id}; `mast family status` lists them")))
-        };
-        let pending = |id: &str| -> Result<()> {
-            match merged.proposals.get(id) {
-                Some(p) if p.decision == Decision::Pending => Ok(()),
-                Some(_) => Err(Error::Invalid(format!("proposal {id} was already decided"))),
-                None => Err(Error::Invalid(format!("there is no proposal {id}; `mast family status` lists them"))),
-            }
-        };
-        let op = match action {
-            FamilyAction::AddGoal { goal } => {
-                need_organiser()?;
-                check(goal, None)?;
-                Op::PutGoal { goal: random_id("g-"), spec: goal.clone() }
-            }
-            FamilyAction::EditGoal { id, goal } => {
-                need_organiser()?;
-                known_goal(id)?;
-                check(goal, Some(id))?;
-                Op::PutGoal { goal: id.clone(), spec: goal.clone() }
-            }
-            FamilyAction::RemoveGoal { id } => {
-                need_organiser()?;
-                known_goal(id)?;
-                Op::RemoveGoal { goal: id.clone() }
-            }
-            FamilyAction::Propose { goal } => {
-                check(goal, None)?;
-                Op::Propose { proposal: random_id("p-"), spec: goal.clone() }
-            }
-            FamilyAction::Accept { proposal } | FamilyAction::Decline { proposal } => {
-                need_organiser()?;
-                pending(proposal)?;
-                if matches!(action, FamilyAction::Accept { .. }) {
-                    let spec = &merged.proposals[proposal].spec;
-                    check(spec, None)?;
-                    Op::Accept { proposal: proposal.clone() }
-                } else {
-                    Op::Decline { proposal: proposal.clone() }
-                }
-            }
-            FamilyAction::SetOrganiser { member, organiser } => {
-                if !self.is_creator() {
-                    return Err(Error::Invalid("only the family's creator chooses its organisers".into()));
-                }
-                let keys: Vec<String> =
-                    self.state.cards.values().filter(|c| &c.name == member).map(|c| c.key.clone()).collect();
-                if keys.is_empty() {
-                    return Err(Error::Invalid(format!("the family has no member named '{member}'")));
-                }
-                let mut list: std::collections::BTreeSet<String> = merged.organisers.clone();
-                list.remove(&self.state.header.creator);
-                for k in keys {
-                    if *organiser {
-                        list.insert(k);
-                    } else {
-                        list.remove(&k);
-                    }
-                }
-                Op::SetOrganisers { organisers: list.into_iter().collect() }
-            }
-        };
-        let seq = self.state.logs.get(&me).map_or(0, Vec::len) as u64 + 1;
-        let change = Change { seq, clock: merged.clock.saturating_add(1), at_ms: now.ms, op };
-        let signed =
-            self.device.sign_change(self.key.family(), &serde_json::to_string(&change).expect("a change serialises"));
-        self.state.logs.entry(me).or_default().push(signed);
-        self.write_own_log()?;
-        self.state.save(&self.state_path)?;
-        self.sync(store, settings, now, false)
-    }
-
     /// Stops sharing: removes this device's files from the folder, the shared goals from this
     /// device's goals, and this device's record of the family. The changes it made to the
     /// shared goals live on in the other devices' files, which carry every change they know.
@@ -812,9 +401,4 @@ impl Family {
         std::fs::remove_file(&self.state_path).map_err(|e| Error::io(&self.state_path, e))?;
         Ok(())
     }
-}
-
-/// Whether two goals' member lists can concern the same member (empty = everyone).
-fn overlap(a: &[String], b: &[String]) -> bool {
-    a.is_empty() || b.is_empty() || a.iter().any(|m| b.contains(m))
 }

@@ -3,7 +3,7 @@
 //! writes only files of its own, under `devices/<device>/`.
 
 use crate::analysis::mismatch::Status;
-use crate::goals::{GoalKind, GoalTarget, Weekdays};
+use crate::goals::{GoalKind, GoalSource, GoalTarget, NewGoal, Weekdays};
 use crate::model::Millis;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,11 @@ pub struct SharedGoal {
 impl SharedGoal {
     pub fn applies_to(&self, member: &str) -> bool {
         self.members.is_empty() || self.members.iter().any(|m| m == member)
+    }
+
+    /// The goal as a device stores and checks it, from `source`.
+    pub fn to_new(&self, source: GoalSource) -> NewGoal {
+        NewGoal { target: self.target.clone(), kind: self.kind.clone(), weekdays: self.weekdays, source }
     }
 }
 

@@ -22,15 +22,11 @@ daily_totals = true
 sessions = true
 spans = true
 TOML
+source "$(dirname "$0")/timed.sh"
 measure() { # label, then the command's arguments
   local label=$1; shift
-  /usr/bin/time -v "$MAST" --demo "$@" 2>"$tmp/time" >/dev/null
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$tmp/time" | awk '{print $NF}')
-  rss=$(grep "Maximum resident set size" "$tmp/time" | awk '{print $NF}')
-  awk -v l="$label" -v w="$wall" -v r="$rss" 'BEGIN {
-    split(w, t, ":"); secs = (length(t) == 2) ? t[1] * 60 + t[2] : t[1] * 3600 + t[2] * 60 + t[3];
-    printf "%s: %.2f s wall, %.1f MB peak RSS\n", l, secs, r / 1024 }'
+  timed /dev/null "$MAST" --demo "$@"
+  printf "%s: %.2f s wall, %s MB peak RSS\n" "$label" "$WALL_S" "$RSS_MB"
 }
 measure "personal export of a year (525,600 spans), CSV" export --format csv --out "$tmp/csv"
 measure "personal export of a year, Parquet" export --format parquet --out "$tmp/parquet"

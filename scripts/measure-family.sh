@@ -8,15 +8,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export MAST_FAMILY_PASSPHRASE="a benchmark family passphrase" MAST_CONFIG_DIR="$tmp/config"
 folder=$tmp/folder
+source "$(dirname "$0")/timed.sh"
 measure() { # label, data dir, then the command's arguments
   local label=$1 data=$2; shift 2
-  MAST_DATA_DIR=$data /usr/bin/time -v "$MAST" "$@" 2>"$tmp/time" >/dev/null
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$tmp/time" | awk '{print $NF}')
-  rss=$(grep "Maximum resident set size" "$tmp/time" | awk '{print $NF}')
-  awk -v l="$label" -v w="$wall" -v r="$rss" 'BEGIN {
-    split(w, t, ":"); secs = (length(t) == 2) ? t[1] * 60 + t[2] : t[1] * 3600 + t[2] * 60 + t[3];
-    printf "%s: %.2f s wall, %.1f MB peak RSS\n", l, secs, r / 1024 }'
+  MAST_DATA_DIR=$data timed /dev/null "$MAST" "$@"
+  printf "%s: %.2f s wall, %s MB peak RSS\n" "$label" "$WALL_S" "$RSS_MB"
 }
 MAST_DATA_DIR=$tmp/parent "$MAST" demo --heavy-year >/dev/null
 # The heavy year is in the demo dir beside $tmp/parent: track with it as the parent's.

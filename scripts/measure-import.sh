@@ -20,19 +20,15 @@ export="$tmp/aw-export.json"
 "$GEN" "$export" "$EVENTS"
 bytes=$(stat -c %s "$export")
 cat "$export" >/dev/null   # warm the page cache: measure the import, not the disk
+source "$(dirname "$0")/timed.sh"
 measure() { # label
-  /usr/bin/time -v "$MAST" import activitywatch "$export" --json 2>"$tmp/time" >"$tmp/summary.json"
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$tmp/time" | awk '{print $NF}')
-  rss=$(grep "Maximum resident set size" "$tmp/time" | awk '{print $NF}')
-  python3 - "$1" "$wall" "$rss" "$bytes" "$tmp/summary.json" <<'PY'
+  timed "$tmp/summary.json" "$MAST" import activitywatch "$export" --json
+  python3 - "$1" "$WALL_S" "$RSS_MB" "$bytes" "$tmp/summary.json" <<'PY'
 import json, sys
-label, wall, rss, size, summary = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-t = [float(x) for x in wall.split(":")]
-secs = t[0] * 60 + t[1] if len(t) == 2 else t[0] * 3600 + t[1] * 60 + t[2]
+label, secs, rss, size, summary = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 s = json.load(open(summary))
 print(f"{label}: {size / 1e6:.1f} MB export, {secs:.2f} s wall ({size / 1e6 / secs:.0f} MB/s), "
-      f"{rss / 1024:.1f} MB peak RSS; imported {s['importedEvents']} events as {s['importedSpans']} spans "
+      f"{rss:.1f} MB peak RSS; imported {s['importedEvents']} events as {s['importedSpans']} spans "
       f"({s['importedSeconds'] / 3600:.0f} h), already present {s['alreadyPresent']}, "
       f"skipped {sum(s['skipped'].values())} {json.dumps(s['skipped'])}")
 PY

@@ -15,15 +15,12 @@ spans=$(sqlite3 "$db" "SELECT count(*) FROM spans")
 bytes=$(stat -c %s "$db")
 from=$(date -d "-364 days" +%F); to=$(date +%F)
 "$MAST" --demo report --from "$from" --to "$to" --json >/dev/null   # warm the page cache
+source "$(dirname "$0")/timed.sh"
 measure() { # label, then the command's arguments
   local label=$1; shift
-  /usr/bin/time -v "$MAST" --demo "$@" 2>"$tmp/time" >/dev/null
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$tmp/time" | awk '{print $NF}')
-  rss=$(grep "Maximum resident set size" "$tmp/time" | awk '{print $NF}')
-  awk -v l="$label" -v s="$spans" -v w="$wall" -v r="$rss" 'BEGIN {
-    split(w, t, ":"); secs = (length(t) == 2) ? t[1] * 60 + t[2] : t[1] * 3600 + t[2] * 60 + t[3];
-    printf "%s, whole process: %d spans, %.0f ms wall (budget 100), %.1f MB peak RSS (budget 50)\n", l, s, secs * 1000, r / 1024 }'
+  timed /dev/null "$MAST" --demo "$@"
+  awk -v l="$label" -v s="$spans" -v w="$WALL_S" -v r="$RSS_MB" 'BEGIN {
+    printf "%s, whole process: %d spans, %.0f ms wall (budget 100), %.1f MB peak RSS (budget 50)\n", l, s, w * 1000, r }'
 }
 measure "year report" report --from "$from" --to "$to" --json
 measure "year mismatch" mismatch --from "$from" --to "$to" --json

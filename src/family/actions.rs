@@ -43,9 +43,8 @@ impl Family {
             let new = goal.to_new(GoalSource::Family(self.source_name()));
             for m in &goal.members {
                 check_member_name(m).map_err(Error::Invalid)?;
-                if !self.state.cards.values().any(|c| &c.name == m) {
-                    let names: std::collections::BTreeSet<&str> =
-                        self.state.cards.values().map(|c| c.name.as_str()).collect();
+                if !read.names().contains(m.as_str()) {
+                    let names = read.names();
                     return Err(Error::Invalid(format!(
                         "the family has no member named '{m}'; its members are {}",
                         names.into_iter().collect::<Vec<_>>().join(", ")
@@ -111,7 +110,7 @@ impl Family {
                     return Err(Error::Invalid("only the family's creator chooses its organisers".into()));
                 }
                 let keys: Vec<String> =
-                    self.state.cards.values().filter(|c| &c.name == member).map(|c| c.key.clone()).collect();
+                    read.present.values().filter(|c| &c.name == member).map(|c| c.key.clone()).collect();
                 if keys.is_empty() {
                     return Err(Error::Invalid(format!("the family has no member named '{member}'")));
                 }

@@ -17,7 +17,7 @@
 //! at the next sync).
 
 use super::crypto::{FamilyHeader, FamilyKey};
-use super::model::{MemberCard, SignedChange};
+use super::model::SignedChange;
 use super::signing::{short_id, DeviceKey, SignedFile};
 use crate::model::Millis;
 use crate::{Error, Result};
@@ -145,8 +145,6 @@ pub struct LocalState {
     /// The highest version seen of each file (by its name in the folder): a lower one is an
     /// old copy replayed.
     pub seen: BTreeMap<String, u64>,
-    /// The member cards of the devices in the folder, by short id, as last read.
-    pub cards: BTreeMap<String, MemberCard>,
     /// Every change known, by author key, in order (this device's own among them): what
     /// this device merges, and carries in its own file.
     pub logs: BTreeMap<String, Vec<SignedChange>>,

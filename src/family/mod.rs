@@ -170,7 +170,7 @@ impl Family {
         folder::replace_file(&folder.join(folder::HEADER_FILE), header_text.as_bytes())?;
         let joining = Joining { header, folder, member: setup.member.clone(), family_name: name.to_owned() };
         let mut family = Family::start(data_dir, joining, key, device, now_ms)?;
-        family.write_own_files(Some(name.to_owned()))?;
+        family.write_own_files()?;
         family.state.save(&family.state_path)?;
         Ok(family)
     }
@@ -192,7 +192,7 @@ impl Family {
         let device = DeviceKey::generate();
         let joining = Joining { header, folder, member: setup.member.clone(), family_name: String::new() };
         let mut family = Family::start(data_dir, joining, key, device, now_ms)?;
-        family.write_own_files(None)?;
+        family.write_own_files()?;
         family.read_folder()?;
         family.state.save(&family.state_path)?;
         Ok(family)
@@ -213,7 +213,6 @@ impl Family {
                 joined_ms: now_ms,
                 published: None,
                 seen: BTreeMap::new(),
-                cards: BTreeMap::new(),
                 logs: BTreeMap::new(),
                 changes_version: 0,
                 synced_ms: now_ms,
@@ -245,7 +244,9 @@ impl Family {
         short_id(&self.me()).to_owned()
     }
 
-    fn own_card(&self, family: Option<String>) -> MemberCard {
+    /// This device's member card; the creator's names the family.
+    fn own_card(&self) -> MemberCard {
+        let family = self.is_creator().then(|| self.state.family_name.clone());
         MemberCard { key: self.me(), name: self.state.member.clone(), joined_ms: self.state.joined_ms, family }
     }
 
@@ -254,10 +255,8 @@ impl Family {
     }
 
     /// Writes this device's member card and change log (again).
-    fn write_own_files(&mut self, family: Option<String>) -> Result<()> {
-        let card = self.own_card(family.or_else(|| self.is_creator().then(|| self.state.family_name.clone())));
-        folder::write_own(&self.state.folder, &self.key, &self.device, FileKind::Member, &card)?;
-        self.state.cards.insert(self.short(), card);
+    fn write_own_files(&mut self) -> Result<()> {
+        folder::write_own(&self.state.folder, &self.key, &self.device, FileKind::Member, &self.own_card())?;
         self.write_own_log()
     }
 

@@ -22,6 +22,19 @@ pub(super) struct FolderRead {
     pub republish: bool,
 }
 
+impl FolderRead {
+    /// The name of the member whose device has `key`; a device no longer in the folder (its
+    /// member left) is no one's by name.
+    pub fn name_of(&self, key: &str) -> String {
+        self.present.values().find(|c| c.key == key).map_or_else(|| "a former member".into(), |c| c.name.clone())
+    }
+
+    /// The member names in the folder, each once.
+    pub fn names(&self) -> std::collections::BTreeSet<&str> {
+        self.present.values().map(|c| c.name.as_str()).collect()
+    }
+}
+
 impl Family {
     /// Reads every device's files, keeping what verifies and listing what does not.
     pub(super) fn read_folder(&mut self) -> Result<FolderRead> {
@@ -76,7 +89,6 @@ impl Family {
                     self.state.family_name.clone_from(f);
                 }
             }
-            self.state.cards.entry(short.clone()).or_insert_with(|| card.clone());
             read.present.insert(short.clone(), card.clone());
             let name = folder::name_of(&short, FileKind::Adherence);
             match self.read_adherence(&short, &card, &dir) {
@@ -87,17 +99,14 @@ impl Family {
                 Err(message) => problem(&mut read, &name, message),
             }
         }
-        // A device whose member left is forgotten, name and all (its changes stay, carried by
-        // the other devices).
-        self.state.cards.retain(|short, _| read.present.contains_key(short) || *short == own_short);
         if learned && read.present.contains_key(&own_short) {
             // Carry what was learned, so it reaches devices that join later.
             self.write_own_log()?;
         }
         if !read.present.contains_key(&own_short) {
             // This device's files are gone (removed by hand, or not yet written): write them again.
-            self.write_own_files(None)?;
-            read.present.insert(own_short.clone(), self.own_card(None));
+            self.write_own_files()?;
+            read.present.insert(own_short.clone(), self.own_card());
         }
         read.republish = !read.adherence.contains_key(&own_short);
         Ok(read)
@@ -178,8 +187,8 @@ impl Family {
             if seq >= 1 && seq <= len {
                 if known[seq as usize - 1] != sc {
                     problems.push(format!(
-                        "it carries a change {seq} of {}'s device that differs from the one already known; it is ignored",
-                        self.state.cards.get(short_id(&sc.author)).map_or("a former member", |c| c.name.as_str())
+                        "it carries a change {seq} of device {} that differs from the one already known; it is ignored",
+                        short_id(&sc.author)
                     ));
                 }
             } else if seq == len + 1 {

@@ -14,10 +14,6 @@ use crate::views::Now;
 use chrono::{Datelike, Days};
 
 impl Family {
-    fn name_of_key(&self, key: &str) -> String {
-        self.state.cards.values().find(|c| c.key == key).map_or_else(|| "a former member".into(), |c| c.name.clone())
-    }
-
     pub(super) fn status(&self, read: &FolderRead, merged: &Merged, settings: &Settings, now: Now) -> FamilyStatus {
         let me = self.me();
         let member_view = |short: &String, card: &MemberCard| MemberView {
@@ -30,7 +26,7 @@ impl Family {
         };
         let mut members: Vec<MemberView> = read.present.iter().map(|(s, c)| member_view(s, c)).collect();
         members.sort_by(|a, b| (&a.name, &a.device).cmp(&(&b.name, &b.device)));
-        let own = self.own_card(None);
+        let own = self.own_card();
         let mut goals: Vec<SharedGoalView> = merged
             .goals
             .iter()
@@ -39,7 +35,7 @@ impl Family {
                 goal: g.spec.clone(),
                 objective: adherence::objective(&g.spec),
                 applies_to_me: g.spec.applies_to(&self.state.member),
-                set_by: self.name_of_key(&g.by),
+                set_by: read.name_of(&g.by),
                 set_ms: g.at_ms,
             })
             .collect();
@@ -52,14 +48,14 @@ impl Family {
                 id: id.clone(),
                 goal: p.spec.clone(),
                 objective: adherence::objective(&p.spec),
-                proposed_by: self.name_of_key(&p.by),
+                proposed_by: read.name_of(&p.by),
                 proposed_ms: p.at_ms,
                 status: match p.decision {
                     Decision::Pending => ProposalStatus::Pending,
                     Decision::Accepted => ProposalStatus::Accepted,
                     Decision::Declined => ProposalStatus::Declined,
                 },
-                decided_by: p.decided_by.as_ref().map(|k| self.name_of_key(k)),
+                decided_by: p.decided_by.as_ref().map(|k| read.name_of(k)),
             })
             .collect();
         proposals.sort_by(|a, b| {
@@ -78,7 +74,7 @@ impl Family {
                 message: format!(
                     "change {} from {}'s device does not count: {}",
                     r.seq,
-                    self.name_of_key(&r.author),
+                    read.name_of(&r.author),
                     r.reason
                 ),
             });

@@ -109,7 +109,9 @@ impl Store {
     /// and shared goals no longer in force are removed. An empty `goals` removes them all.
     #[tracing::instrument(skip_all, err)]
     pub fn apply_family_goals(&mut self, goals: &[(String, NewGoal)], now_ms: Millis) -> Result<FamilyGoalsApplied> {
-        let tx = self.conn.transaction()?;
+        // Immediate: it reads before it writes, and a read transaction cannot wait for the
+        // tracker's write to become one (SQLite answers "busy" at once).
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let stored: Vec<(i64, String)> = {
             let mut st = tx.prepare("SELECT id, shared_id FROM goals WHERE shared_id IS NOT NULL")?;
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

@@ -55,7 +55,9 @@ impl Store {
     }
 
     fn reclassify(&mut self, c: &Classifier) -> rusqlite::Result<usize> {
-        let tx = self.conn.transaction()?;
+        // Immediate: it reads before it writes, and a read transaction cannot wait for the
+        // tracker's write to become one (SQLite answers "busy" at once).
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let windows: Vec<StoredRow> = {
             let mut st = tx.prepare(
                 "SELECT w.id, a.class, a.exe, t.text, u.text, w.platform, w.category, w.rule

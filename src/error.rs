@@ -34,7 +34,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("database error: {0}")]
+    /// An SQLite error met after the store was opened. Most come with a path
+    /// ([`crate::store`] maps them); one raised through `?` deep inside a query still says
+    /// what to do when it is damage.
+    #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
 
     #[error("{0}")]
@@ -53,6 +56,7 @@ impl Error {
             Error::DatabaseLocked { .. } => "databaseLocked",
             Error::AlreadyTracking { .. } => "alreadyTracking",
             Error::Io { .. } => "io",
+            Error::Sqlite(e) if is_damage(e) => "corruptDatabase",
             Error::Sqlite(_) => "database",
             Error::Invalid(_) => "invalid",
         }
@@ -60,5 +64,30 @@ impl Error {
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), source }
+    }
+
+    /// The database file is damaged (or not one): writing on must stop, and the file be
+    /// left as it is.
+    pub fn is_damaged_database(&self) -> bool {
+        match self {
+            Error::CorruptDatabase { .. } => true,
+            Error::Sqlite(e) => is_damage(e),
+            _ => false,
+        }
+    }
+}
+
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
+}
+
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    if is_damage(e) {
+        format!(
+            "the database is damaged ({e}) and was left as it is: restore it from a backup, or move it away \
+             (`mast paths` shows where it is) to start afresh"
+        )
+    } else {
+        format!("database error: {e}")
     }
 }

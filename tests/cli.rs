@@ -188,3 +188,50 @@ fn one_tracker_per_data_dir() {
     };
     assert!(code.success(), "{code:?}");
 }
+
+/// Regression: a database with a sound header and damaged pages was used as if sound:
+/// `mast log` said "No spans recorded yet", reports printed a raw "malformed" error, and
+/// writing commands wrote into it. Every command now refuses it with the same words and
+/// leaves the file as it was.
+#[test]
+fn every_command_refuses_a_database_with_damaged_pages_and_leaves_it_alone() {
+    let s = Sandbox::new();
+    s.ok(&["demo", "--days", "30"]);
+    std::fs::create_dir_all(s.data_dir()).unwrap();
+    let db = s.data_dir().join("mast.db");
+    let demo_db = s.demo_data_dir().join("mast.db");
+    let conn = rusqlite::Connection::open(&demo_db).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    std::fs::copy(&demo_db, &db).unwrap();
+    let mut bytes = std::fs::read(&db).unwrap();
+    for page in 1..bytes.len() / 4096 {
+        bytes[page * 4096 + 200..page * 4096 + 600].fill(0xA5);
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let export = s.dir.path().join("export");
+    let aw = s.dir.path().join("aw.json");
+    std::fs::write(&aw, r#"{"buckets": {}}"#).unwrap();
+    let commands: &[&[&str]] = &[
+        &["log"],
+        &["report"],
+        &["status"],
+        &["mismatch"],
+        &["goals", "list"],
+        &["goals", "add", "instagram", "--daily", "30m"],
+        &["rate", "--session", "worth"],
+        &["import", "activitywatch", aw.to_str().unwrap()],
+        &["export", "--format", "csv", "--out", export.to_str().unwrap()],
+        &["track"],
+    ];
+    for args in commands {
+        let out = s.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "mast {args:?} succeeded on a damaged database");
+        assert!(
+            stderr.contains("damaged") && stderr.contains("restore it from a backup"),
+            "mast {args:?} said:\n{stderr}"
+        );
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "mast {args:?} changed the damaged file");
+    }
+}

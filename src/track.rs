@@ -3,8 +3,12 @@
 //! [`crate::tracker`]; this module only drives it.
 //!
 //! Durability: a closed span is written at once, and the open one at least every
-//! [`FLUSH_EVERY_MS`], each write one transaction, so `kill -9` loses at most that much. A
-//! write that fails (a full disk) keeps the spans in memory and retries at the next flush.
+//! [`FLUSH_EVERY_MS`], each write one transaction, so `kill -9` loses at most
+//! [`LOSS_BOUND_MS`]. A write that fails (a full disk) keeps the spans in memory and
+//! retries at the next flush. A database found damaged stops the run with the error; a
+//! database whose file was deleted or replaced under the runner (the data dir removed
+//! while tracking) is left for a fresh one at the same path, so nothing more is written
+//! into a file no one can read.
 
 use crate::localday;
 use crate::model::{Millis, Span};
@@ -15,8 +19,12 @@ use crate::Result;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-/// The open span is committed at least this often.
-pub const FLUSH_EVERY_MS: Millis = 5_000;
+/// What `kill -9` may lose at most: the promise the README makes.
+pub const LOSS_BOUND_MS: Millis = 5_000;
+/// The open span is committed at least this often. A flush is due at a poll, and a busy
+/// machine can run a poll a second or more late, so the flush runs well inside the bound:
+/// the flushed end is at most this plus one late poll behind the present.
+pub const FLUSH_EVERY_MS: Millis = 3_000;
 /// Spans kept in memory while the store cannot be written (about a day of busy switching).
 const MAX_PENDING: usize = 50_000;
 const RECONNECT_MAX: Duration = Duration::from_secs(60);
@@ -46,6 +54,8 @@ pub struct Summary {
     pub polls: u64,
     pub spans_closed: u64,
     pub failed_writes: u64,
+    /// How often the database file was found deleted or replaced, and a new one started.
+    pub stores_restarted: u64,
 }
 
 /// How often the runner asks whether the rules or the title policy changed.
@@ -80,7 +90,19 @@ pub fn run(
     clock: &dyn Clock,
     stop: &Receiver<()>,
 ) -> Result<Summary> {
-    run_observed(store, tracker, connect, reload, clock, stop, &mut ())
+    let mut reopen = reopen_at(store.path().to_owned());
+    run_observed(store, tracker, connect, reload, clock, stop, &mut reopen, &mut ())
+}
+
+/// Opens a fresh store at `path`, creating its dir: what [`run_observed`]'s `reopen`
+/// does when nothing else (a lock) must be claimed again.
+pub fn reopen_at(path: std::path::PathBuf) -> impl FnMut() -> Result<Store> {
+    move || {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::paths::create_private_dir(dir)?;
+        }
+        Store::open(&path)
+    }
 }
 
 /// Polls until a message arrives on `stop` (or it disconnects), then flushes and returns.
@@ -89,7 +111,9 @@ pub fn run(
 /// minute) whenever the desktop is unreachable, so a missing X server costs nothing.
 /// `reload` is asked every [`RELOAD_EVERY_MS`] for a new classifier (the user edited the
 /// rules or the title policy); history is reclassified and tracking goes on with it.
-/// `observer` sees every poll of the desktop.
+/// `reopen` starts a new store when the file of `store` was deleted or replaced (checked
+/// before each flush); its error stops the run. `observer` sees every poll of the desktop.
+#[allow(clippy::too_many_arguments)]
 pub fn run_observed(
     store: &mut Store,
     tracker: &mut Tracker,
@@ -97,6 +121,7 @@ pub fn run_observed(
     mut reload: impl FnMut() -> Option<Classifier>,
     clock: &dyn Clock,
     stop: &Receiver<()>,
+    reopen: &mut dyn FnMut() -> Result<Store>,
     observer: &mut dyn Observer,
 ) -> Result<Summary> {
     let mut last_reload = clock.now_ms();
@@ -151,13 +176,24 @@ pub fn run_observed(
         if now - last_reload >= RELOAD_EVERY_MS || now < last_reload {
             last_reload = now;
             if let Some(classifier) = reload() {
-                // Close the open span under the old rules first, so it is stored as seen.
-                writer.flush(store, tracker.open_span(), now, &mut summary);
+                // From now on nothing is kept that the new policy drops. The tracker ends
+                // the open span if its window now stores differently (the next poll opens
+                // one under the new rules); what is written so far is written as it was
+                // taken, and then rewritten with all of history by the reclassification.
+                if let Some(span) = tracker.set_classifier(classifier.clone()) {
+                    summary.spans_closed += 1;
+                    writer.pending.push(span);
+                }
+                writer.save(store, tracker.open_span(), now, &mut summary, reopen)?;
                 match store.sync_classification(&classifier) {
                     Ok(n) => tracing::info!(windows = n, "rules or title policy changed; history reclassified"),
                     Err(e) => tracing::error!("cannot reclassify history: {e}"),
                 }
-                tracker.set_classifier(classifier);
+                // Spans the store could not take (a full disk) wait in memory: they are
+                // held to the new rules too, or they would bring the old titles back.
+                for span in &mut writer.pending {
+                    span.window = classifier.store_again(&span.window);
+                }
             }
         }
         if polled {
@@ -168,7 +204,7 @@ pub fn run_observed(
             writer.pending.push(span);
         }
         if !writer.pending.is_empty() || now - writer.last_flush >= FLUSH_EVERY_MS || now < writer.last_flush {
-            writer.flush(store, tracker.open_span(), now, &mut summary);
+            writer.save(store, tracker.open_span(), now, &mut summary, reopen)?;
         }
 
         next_poll += interval;
@@ -192,7 +228,7 @@ pub fn run_observed(
         summary.spans_closed += 1;
         writer.pending.push(span);
     }
-    writer.flush(store, None, clock.now_ms(), &mut summary);
+    writer.save(store, None, clock.now_ms(), &mut summary, reopen)?;
     if !writer.pending.is_empty() {
         return Err(crate::Error::Invalid(format!(
             "could not save the last {} spans: {}",
@@ -208,9 +244,51 @@ struct Writer {
     pending: Vec<Span>,
     last_flush: Millis,
     last_error: Option<String>,
+    /// The database turned out damaged: the run stops with this.
+    damaged: Option<crate::Error>,
 }
 
 impl Writer {
+    /// [`Writer::flush`] into the store at its path: a store whose file was deleted or
+    /// replaced is swapped for a fresh one first. Fails when no fresh one can be had, or
+    /// when the database is damaged: writing on would only add to the damage.
+    fn save(
+        &mut self,
+        store: &mut Store,
+        open: Option<&Span>,
+        now: Millis,
+        summary: &mut Summary,
+        reopen: &mut dyn FnMut() -> Result<Store>,
+    ) -> Result<()> {
+        if !store.is_at_its_path() {
+            let path = store.path().to_owned();
+            match reopen() {
+                Ok(fresh) => {
+                    tracing::error!(
+                        "{} was deleted or replaced while tracking; tracking goes on in a new database there (what \
+                         the old one held is gone unless it was backed up)",
+                        path.display()
+                    );
+                    *store = fresh;
+                    summary.stores_restarted += 1;
+                }
+                Err(e) => {
+                    return Err(crate::Error::Invalid(format!(
+                        "{} was deleted or replaced while tracking, and no new database can be started there ({e}); \
+                         tracking stopped, and the last {} s were not saved",
+                        path.display(),
+                        (now - self.last_flush).max(0) / 1000
+                    )))
+                }
+            }
+        }
+        self.flush(store, open, now, summary);
+        match self.damaged.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     fn flush(&mut self, store: &mut Store, open: Option<&Span>, now: Millis, summary: &mut Summary) {
         let open = open.filter(|s| s.duration_ms() > 0);
         let result = match open {
@@ -233,6 +311,11 @@ impl Writer {
                     tracing::info!("writing to the database works again; nothing was lost");
                 }
                 self.pending.clear();
+            }
+            Err(e) if e.is_damaged_database() => {
+                summary.failed_writes += 1;
+                tracing::error!("cannot save spans: {e}; tracking stopped");
+                self.damaged = Some(e);
             }
             Err(e) => {
                 summary.failed_writes += 1;

@@ -73,12 +73,33 @@ impl Tracker {
         }
     }
 
-    /// New rules or a new title policy: the next poll reclassifies the window in front,
-    /// and the open span ends if the window now stores differently.
-    pub fn set_classifier(&mut self, classifier: Classifier) {
+    /// New rules or a new title policy, in force at once for what the tracker holds too.
+    /// The window in front is stored again under them; if that differs from how its open
+    /// span was taken (a title the new policy drops), the span ends here and is returned,
+    /// to be written before history is reclassified, and the next poll opens a new one.
+    /// Otherwise the open span goes on.
+    pub fn set_classifier(&mut self, classifier: Classifier) -> Option<Span> {
         self.classifier = classifier;
-        self.last_raw = None;
+        let raw = self.last_raw.take();
         self.last_stored = None;
+        let held = self.open_is_last;
+        self.open_is_last = false;
+        if let Some(w) = raw {
+            self.remember(&w);
+        }
+        if held && self.open_is_last {
+            return None;
+        }
+        let ended = self.take_open()?;
+        if held {
+            // The window in front goes on under its new form from where the old span ended.
+            if let Some(window) = self.last_stored.clone() {
+                let at = ended.end_ms;
+                self.open = Some(Span { start_ms: at, end_ms: at, utc_offset_min: ended.utc_offset_min, window });
+                self.open_is_last = true;
+            }
+        }
+        Some(ended)
     }
 
     pub fn config(&self) -> &TrackerConfig {

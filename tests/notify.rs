@@ -374,6 +374,7 @@ fn tracker_child() {
         || None,
         &clock,
         &rx,
+        &mut track::reopen_at(db.into()),
         &mut observer,
     )
     .unwrap();

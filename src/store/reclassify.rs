@@ -4,25 +4,13 @@
 
 use super::Store;
 use crate::classify::{Rules, WindowRef};
-use crate::model::Category;
+use crate::model::{Category, StoredWindow};
 use crate::privacy;
 use crate::settings::TitlePolicy;
 use crate::Result;
 use rusqlite::params;
 
 const META_KEY: &str = "classification";
-
-/// A window row as reclassification reads it.
-struct StoredRow {
-    id: i64,
-    app: String,
-    exe: String,
-    title: Option<String>,
-    url: Option<String>,
-    platform: Option<String>,
-    category: Option<String>,
-    rule: Option<String>,
-}
 
 /// The rules and the title policy that decide how a window is stored.
 #[derive(Clone, Debug)]
@@ -36,11 +24,48 @@ impl Classifier {
     pub fn fingerprint(&self) -> String {
         format!("{}:{}", self.rules.fingerprint(), self.policy.as_str())
     }
+
+    /// A window stored under earlier rules or policy, as these would store it: classified
+    /// again from what it kept, its title and url dropped unless the policy keeps them.
+    /// Reclassifying history and the tracker's unsaved spans both go through here.
+    pub fn store_again(&self, w: &StoredWindow) -> StoredWindow {
+        let mut verdict = self.rules.classify(WindowRef {
+            app: &w.app,
+            exe: (!w.exe.is_empty()).then_some(w.exe.as_str()),
+            title: w.title.as_deref().unwrap_or(""),
+            url: w.url.as_deref(),
+        });
+        // A window stored without title or url (a private window, or one the policy
+        // stripped) was classified by what it had then, which is gone: keep that verdict
+        // while its platform still exists, rather than losing it.
+        let untitled = w.title.is_none() && w.url.is_none();
+        if untitled && verdict.platform.is_none() {
+            if let Some(p) = w.platform.as_deref().filter(|p| self.rules.platforms().iter().any(|k| k.id == *p)) {
+                verdict.platform = Some(p.to_owned());
+                verdict.category = w.category;
+                verdict.rule = w.rule.clone();
+            }
+        }
+        let keep = privacy::keeps_title(self.policy, &verdict);
+        StoredWindow {
+            app: w.app.clone(),
+            exe: w.exe.clone(),
+            title: w.title.clone().filter(|_| keep),
+            url: w.url.clone().filter(|_| keep),
+            platform: verdict.platform,
+            category: verdict.category,
+            rule: verdict.rule,
+        }
+    }
 }
 
 impl Store {
     /// Reclassifies every stored window if the rules or the title policy changed since the
     /// last time. Returns the number of windows rewritten (0 when nothing changed).
+    ///
+    /// Titles and urls the policy no longer keeps are overwritten in the database file
+    /// (`secure_delete`) and then in its write-ahead log: the log still holds the pages as
+    /// they were before, so it is checkpointed into the file and truncated to nothing.
     #[tracing::instrument(skip_all, err)]
     pub fn sync_classification(&mut self, classifier: &Classifier) -> Result<usize> {
         let fingerprint = classifier.fingerprint();
@@ -50,15 +75,28 @@ impl Store {
         let n = self.reclassify(classifier).map_err(|e| self.err(e))?;
         self.set_meta(META_KEY, &fingerprint)?;
         self.windows.clear();
+        self.truncate_wal()?;
         tracing::info!(windows = n, "reclassified history");
         Ok(n)
+    }
+
+    /// Copies the write-ahead log into the database and empties it. Readers that hold an
+    /// old snapshot delay it; SQLite's busy handler waits for them (up to the busy
+    /// timeout), and a log that could not be emptied is said in the log.
+    fn truncate_wal(&self) -> Result<()> {
+        let (busy, frames, done): (i64, i64, i64) =
+            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        if busy != 0 {
+            tracing::warn!(frames, done, "a reader kept the write-ahead log from being emptied; it is at the next");
+        }
+        Ok(())
     }
 
     fn reclassify(&mut self, c: &Classifier) -> rusqlite::Result<usize> {
         // Immediate: it reads before it writes, and a read transaction cannot wait for the
         // tracker's write to become one (SQLite answers "busy" at once).
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let windows: Vec<StoredRow> = {
+        let windows: Vec<(i64, StoredWindow)> = {
             let mut st = tx.prepare(
                 "SELECT w.id, a.class, a.exe, t.text, u.text, w.platform, w.category, w.rule
                  FROM windows w
@@ -66,53 +104,39 @@ impl Store {
                  LEFT JOIN urls u ON u.id = w.url_id",
             )?;
             let rows = st.query_map([], |r| {
-                Ok(StoredRow {
-                    id: r.get(0)?,
-                    app: r.get(1)?,
-                    exe: r.get(2)?,
-                    title: r.get(3)?,
-                    url: r.get(4)?,
-                    platform: r.get(5)?,
-                    category: r.get(6)?,
-                    rule: r.get(7)?,
-                })
+                let category: Option<String> = r.get(6)?;
+                Ok((
+                    r.get(0)?,
+                    StoredWindow {
+                        app: r.get(1)?,
+                        exe: r.get(2)?,
+                        title: r.get(3)?,
+                        url: r.get(4)?,
+                        platform: r.get(5)?,
+                        category: category.as_deref().and_then(Category::parse),
+                        rule: r.get(7)?,
+                    },
+                ))
             })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let known: Vec<&str> = c.rules.platforms().iter().map(|p| p.id.as_str()).collect();
         let mut changed = 0;
         {
             let mut update = tx.prepare(
                 "UPDATE windows SET platform = ?2, category = ?3, rule = ?4,
                         title_id = CASE WHEN ?5 THEN title_id END,
-                        url_id = CASE WHEN ?5 THEN url_id END
+                        url_id = CASE WHEN ?6 THEN url_id END
                  WHERE id = ?1",
             )?;
-            for w in &windows {
-                let mut verdict = c.rules.classify(WindowRef {
-                    app: &w.app,
-                    exe: (!w.exe.is_empty()).then_some(w.exe.as_str()),
-                    title: w.title.as_deref().unwrap_or(""),
-                    url: w.url.as_deref(),
-                });
-                // A window stored without title or url (a private window, or one the policy
-                // stripped) was classified by what it had then, which is gone: keep that
-                // verdict while its platform still exists, rather than losing it.
-                let untitled = w.title.is_none() && w.url.is_none();
-                if untitled && verdict.platform.is_none() {
-                    if let Some(p) = w.platform.as_deref().filter(|p| known.contains(p)) {
-                        verdict.platform = Some(p.to_owned());
-                        verdict.category = w.category.as_deref().and_then(Category::parse);
-                        verdict.rule = w.rule.clone();
-                    }
-                }
-                let keep = privacy::keeps_title(c.policy, &verdict);
+            for (id, w) in &windows {
+                let again = c.store_again(w);
                 changed += update.execute(params![
-                    w.id,
-                    verdict.platform,
-                    verdict.category.map(Category::as_str),
-                    verdict.rule,
-                    keep
+                    id,
+                    again.platform,
+                    again.category.map(Category::as_str),
+                    again.rule,
+                    again.title.is_some(),
+                    again.url.is_some()
                 ])?;
             }
         }

@@ -98,6 +98,17 @@ impl Session {
             Some(n) => n,
             None => &mut (),
         };
+        // The data dir deleted while tracking: a new store there, under a new claim on it
+        // (the old lock is on a file that is gone, so another tracker could start).
+        let paths = self.paths.clone();
+        let mut claim: Option<TrackLock> = None;
+        let mut reopen = || -> Result<Store> {
+            paths.ensure_data_dir()?;
+            let lock = TrackLock::acquire(&paths.lock_file(), &paths.data_dir)?;
+            let store = Store::open(&paths.db())?;
+            claim = Some(lock);
+            Ok(store)
+        };
         let summary = run_observed(
             &mut self.store,
             &mut tracker,
@@ -105,6 +116,7 @@ impl Session {
             reload,
             &SystemClock,
             stop,
+            &mut reopen,
             observer,
         )?;
         if let Some(n) = nudges {

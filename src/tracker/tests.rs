@@ -158,3 +158,27 @@ fn stopping_runs_the_span_to_the_stop_unless_the_last_poll_is_old() {
     feed(&mut t, 10, 3, "xterm", "a", 0);
     assert_eq!(t.finish(T0 + 60_000).map(|s| s.end_ms), Some(T0 + 12_000));
 }
+
+/// Regression: after a stricter title policy was read, the tracker kept the open span as it
+/// was taken under the old one, so the editor's title went back into the database after
+/// history had been reclassified without it.
+#[test]
+fn a_stricter_policy_applies_at_once_to_the_open_span() {
+    let mut t = tracker();
+    feed(&mut t, 0, 5, "gedit", "Secret plan", 0);
+    let targets = Classifier { rules: Rules::builtin(), policy: TitlePolicy::Targets };
+    let closed = t.set_classifier(targets.clone()).expect("the span taken with its title ends");
+    assert_eq!(closed.window.title.as_deref(), Some("Secret plan"));
+    assert_eq!(secs(&closed), (0, 4));
+    let open = t.open_span().expect("the window in front goes on in a new span");
+    assert_eq!((open.window.title.as_deref(), secs(open)), (None, (4, 4)));
+    assert!(feed(&mut t, 5, 3, "gedit", "Secret plan", 0).is_empty());
+    let open = t.open_span().unwrap();
+    assert_eq!(open.window.title, None, "the new span is taken under the new policy");
+    assert_eq!(secs(open), (4, 7), "it starts where the other ended: nothing is lost");
+
+    // A policy that stores the window in front the same way lets its span go on.
+    assert!(t.set_classifier(targets).is_none());
+    assert!(feed(&mut t, 8, 2, "gedit", "Secret plan", 0).is_empty());
+    assert_eq!(secs(t.open_span().unwrap()), (4, 9));
+}

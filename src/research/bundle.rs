@@ -117,15 +117,15 @@ impl Participant {
     /// This machine's participant for the study, made once and kept.
     pub fn for_study(paths: &Paths, study_id: &str) -> Result<Participant> {
         let path = Participant::path(paths, study_id);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+        match crate::files::read_text(&path, 64 << 10) {
+            Ok(Some(text)) => serde_json::from_str(&text).map_err(|e| {
                 Error::Invalid(format!(
                     "{} is damaged ({e}); it holds your pseudonym for study {study_id}: restore it from a backup, \
                      or delete it to take part as a new participant",
                     path.display()
                 ))
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None) => {
                 let mut bytes = [0u8; 16];
                 getrandom::fill(&mut bytes).map_err(|e| Error::Invalid(format!("no randomness available: {e}")))?;
                 let pseudonym = format!("p-{}", bytes[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
@@ -139,7 +139,7 @@ impl Participant {
                 write_private(&path, text.as_bytes())?;
                 Ok(p)
             }
-            Err(e) => Err(Error::io(&path, e)),
+            Err(e) => Err(e),
         }
     }
 }

@@ -173,7 +173,9 @@ fn id_ok(id: &str) -> bool {
 impl Protocol {
     /// Reads and validates the protocol file at `path`; `rules` name the platforms it may use.
     pub fn load(path: &Path, rules: &Rules) -> Result<Protocol> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::files::read_text(path, 1 << 20)?.ok_or_else(|| {
+            Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "there is no such file"))
+        })?;
         Protocol::parse(path, &text, rules)
     }
 

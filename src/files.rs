@@ -166,7 +166,7 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     Dir::open(parent)?.write(name, bytes)
 }
 
-/// Creates the dir `path` (0700) afresh, for a result that is renamed into place when
+/// Creates the dir `path` (0700) afresh, and the dirs above it that are missing, for a result that is renamed into place when
 /// complete: a real dir left there by an earlier run is removed first (without following any
 /// link inside it); anything else there is refused, never followed.
 pub fn fresh_private_dir(path: &Path) -> Result<()> {
@@ -182,11 +182,19 @@ pub fn fresh_private_dir(path: &Path) -> Result<()> {
             return Err(Error::NotAFile { path: path.to_owned(), found, expected: "folder Mast made" });
         }
     }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| io_err(parent, "create", e))?;
+    }
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     // Not recursive: mkdir fails on anything that appeared there meanwhile.
     builder.create(path).map_err(|e| io_err(path, "create", e))
+}
+
+/// Removes `path` and, when it is a real dir, everything in it, following no link.
+pub fn remove_all(path: &Path) -> Result<()> {
+    remove_tree(CWD, path, path)
 }
 
 /// A new file (0600) at `path` in a dir Mast writes, created exclusively and never through a

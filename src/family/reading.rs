@@ -7,10 +7,10 @@ use super::model::{Adherence, Change, ChangeLog, MemberCard, SignedChange};
 use super::signing::{self, short_id};
 use super::view::FolderProblem;
 use super::{check_member_name, Family};
+use crate::files::Dir;
 use crate::Result;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
-use crate::files::Dir;
 
 /// What reading the folder found.
 pub(super) struct FolderRead {

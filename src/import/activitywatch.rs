@@ -70,9 +70,8 @@ pub struct Options<'a> {
 pub fn import(path: &Path, store: &mut Store, classifier: &Classifier, opts: Options<'_>) -> Result<Summary> {
     // A FIFO or a device given as the export is refused at once, not waited on.
     let open = || {
-        crate::files::open(path)?.ok_or_else(|| {
-            Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "there is no such file"))
-        })
+        crate::files::open(path)?
+            .ok_or_else(|| Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "there is no such file")))
     };
     let mut summary = Summary::default();
 

@@ -164,7 +164,8 @@ fn date(path: &Path, field: &str, v: Option<toml::value::Datetime>) -> Result<Na
     }
 }
 
-fn id_ok(id: &str) -> bool {
+/// A study's id: 3 to 64 lowercase letters, digits and '-', not starting with '-'.
+pub(crate) fn id_ok(id: &str) -> bool {
     (3..=64).contains(&id.len())
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')

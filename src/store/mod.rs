@@ -159,7 +159,9 @@ pub(crate) fn map_err(path: &Path, e: rusqlite::Error) -> Error {
 /// Creates the database file with mode 0600 before SQLite does, so it is never readable by
 /// others even for a moment; SQLite gives its -wal and -shm files the same mode.
 fn create_private_file(path: &Path) -> Result<()> {
-    if path.exists() {
+    // A FIFO or a device in its place would hold SQLite's first read forever: refused here,
+    // at once, by opening it as [`crate::files`] opens every file.
+    if crate::files::open(path)?.is_some() {
         return Ok(());
     }
     let mut opts = std::fs::OpenOptions::new();

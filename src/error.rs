@@ -34,6 +34,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A FIFO, device, socket, directory or link where Mast expected a file or folder:
+    /// refused at once, never waited on or followed.
+    #[error("{path} is {found}, not a {expected}; Mast does not read or write through it. Remove it or move it away, and try again")]
+    NotAFile { path: PathBuf, found: &'static str, expected: &'static str },
+
     /// An SQLite error met after the store was opened. Most come with a path
     /// ([`crate::store`] maps them); one raised through `?` deep inside a query still says
     /// what to do when it is damage.
@@ -56,6 +61,7 @@ impl Error {
             Error::DatabaseLocked { .. } => "databaseLocked",
             Error::AlreadyTracking { .. } => "alreadyTracking",
             Error::Io { .. } => "io",
+            Error::NotAFile { .. } => "notAFile",
             Error::Sqlite(e) if is_damage(e) => "corruptDatabase",
             Error::Sqlite(_) => "database",
             Error::Invalid(_) => "invalid",

@@ -392,13 +392,11 @@ impl TableWriter {
     }
 }
 
-/// A new file readable by the user alone (the export holds titles and urls).
+/// A new file readable by the user alone (the export holds titles and urls), created
+/// exclusively: a link planted at its name (`--out` may be a folder others can write) is
+/// removed, never written through.
 pub(crate) fn create_private(path: &Path) -> Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map_err(|e| Error::io(path, e))
+    crate::files::create_new(path)
 }
 
 fn timestamp(ms: Millis, offset_min: i32) -> Value {

@@ -14,6 +14,7 @@ pub mod demo_data;
 pub mod error;
 pub mod export;
 pub mod family;
+pub mod files;
 pub mod goal_changes;
 pub mod goals;
 pub mod import;

@@ -4,7 +4,7 @@
 
 use crate::{Error, Result};
 use rustix::fs::{flock, FlockOperation};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -41,7 +41,7 @@ impl TrackLock {
 
 /// The pid of the tracker holding the data dir, if one runs.
 pub fn holder(path: &Path) -> Option<u32> {
-    let mut file = File::open(path).ok()?;
+    let mut file = crate::files::open(path).ok()??;
     if flock(&file, FlockOperation::NonBlockingLockShared).is_ok() {
         // Nobody holds it exclusively: no tracker. Our shared lock ends with `file`.
         return None;
@@ -49,15 +49,9 @@ pub fn holder(path: &Path) -> Option<u32> {
     read_pid(&mut file)
 }
 
+/// A FIFO in place of the lock would make every start wait; it is refused instead.
 fn open(path: &Path) -> Result<File> {
-    let mut opts = OpenOptions::new();
-    opts.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path).map_err(|e| Error::io(path, e))
+    crate::files::open_lock(path)
 }
 
 fn read_pid(file: &mut File) -> Option<u32> {

@@ -217,23 +217,14 @@ fn trial(rules: &Rules, draft: &RuleDraft, windows: Vec<RecentWindow>) -> RuleTr
 pub fn save_rule(path: &Path, draft: &RuleDraft) -> Result<Rules> {
     let old = read_if_there(path)?;
     let (rules, text) = draft.rules_with(old.as_deref().map(|t| (path, t)))?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
     // Written beside and renamed over, so that a crash never leaves half a rules file.
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+    crate::files::replace(path, text.as_bytes())?;
     Ok(rules)
 }
 
 /// A file's text; `None` when there is no file.
 fn read_if_there(path: &Path) -> Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path, e)),
-    }
+    crate::files::read_text(path, crate::classify::MAX_RULES_FILE)
 }
 
 #[cfg(test)]

@@ -99,15 +99,14 @@ impl Default for Settings {
     }
 }
 
+/// A config file is a few lines; anything this big is not one.
+const MAX_CONFIG: u64 = 1 << 20;
+
 impl Settings {
-    /// Reads the config file; a missing file means defaults, a malformed one is an error
+    /// Reads the config file (a FIFO or a device in its place is refused, never waited on); a missing file means defaults, a malformed one is an error
     /// that names the file, the line and the fix.
     pub fn load(path: &Path) -> Result<Settings> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-            Err(e) => return Err(Error::io(path, e)),
-        };
+        let Some(text) = crate::files::read_text(path, MAX_CONFIG)? else { return Ok(Settings::default()) };
         Settings::parse(&text).map_err(|message| Error::Config { path: path.to_owned(), message })
     }
 

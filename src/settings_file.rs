@@ -34,12 +34,7 @@ pub fn save(path: &Path, settings: &Settings) -> Result<()> {
     if &back != settings {
         return Err(Error::Invalid("the settings do not survive being written; nothing was saved".into()));
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    crate::files::replace(path, text.as_bytes())
 }
 
 #[cfg(test)]

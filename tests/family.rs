@@ -388,3 +388,188 @@ fn bad_files_are_refused_each_with_its_reason_and_merge_nothing() {
     let e = refused(&fresh, &["family", "create", "--folder", f, "--name", "X", "--member", "y"]);
     assert!(e.contains("already holds a family"), "{e}");
 }
+
+/// The names Mast writes in a device's folder, and the temporary names it used to write
+/// them through (fixed names, so a link could be planted there in advance).
+const DEVICE_FILES: [&str; 3] = ["member.mast", "changes.mast", "adherence.mast"];
+
+fn planted_names(file: &str) -> [String; 2] {
+    [file.to_owned(), format!(".{file}.mast-tmp")]
+}
+
+/// A file outside the folder that a planted link points at: it must never change.
+fn victim(root: &Path) -> (std::path::PathBuf, impl Fn()) {
+    let path = root.join("victim.txt");
+    fs::write(&path, "the user's own file").unwrap();
+    let p = path.clone();
+    (path, move || assert_eq!(fs::read_to_string(&p).unwrap(), "the user's own file", "written through a link"))
+}
+
+fn is_real_file(path: &Path) -> bool {
+    fs::symlink_metadata(path).map(|m| m.file_type().is_file()).unwrap_or(false)
+}
+
+/// The bug: a link planted where Mast writes its temporary or final files in the family
+/// folder (beside a device's `changes.mast`, say) was followed, and Mast overwrote the
+/// link's target: any file the user can write. Every file of the folder, on create, join
+/// and sync.
+#[test]
+fn links_planted_where_the_family_folder_is_written_are_never_written_through() {
+    let root = tempfile::tempdir().unwrap();
+    let (target, unchanged) = victim(root.path());
+    let folder = root.path().join("family");
+    let f = folder.to_str().unwrap();
+    let (parent, teen) = (device(), device());
+
+    // The header, on create: a link in its place is refused with the fix; at its old
+    // temporary name it is left alone.
+    fs::create_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(&target, folder.join("family.json")).unwrap();
+    let err = refused(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
+    assert!(err.contains("family.json is a symbolic link") && err.contains("Remove it"), "{err}");
+    unchanged();
+    fs::remove_file(folder.join("family.json")).unwrap();
+    std::os::unix::fs::symlink(&target, folder.join(".family.json.mast-tmp")).unwrap();
+    ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
+    unchanged();
+    assert!(is_real_file(&folder.join("family.json")));
+    ok(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+    unchanged();
+
+    // Each device's files, at their final and temporary names: the next sync writes each
+    // afresh (its own files no longer read back), never through the link.
+    for s in [&parent, &teen] {
+        let me = short(&status(s));
+        let dir = folder.join("devices").join(&me);
+        for file in DEVICE_FILES {
+            for name in planted_names(file) {
+                let _ = fs::remove_file(dir.join(&name));
+                std::os::unix::fs::symlink(&target, dir.join(&name)).unwrap();
+            }
+        }
+        ok(s, &["family", "sync"]);
+        unchanged();
+        for file in DEVICE_FILES {
+            assert!(is_real_file(&dir.join(file)), "{me}/{file} is written as a file of its own");
+        }
+        // What was written is the device's own again: the other member reads it.
+        let other = if std::ptr::eq(s, &parent) { &teen } else { &parent };
+        ok(other, &["family", "sync"]);
+        let v = status(other);
+        assert!(problems(&v).iter().all(|p| !p.contains(&me)), "{:?}", problems(&v));
+    }
+    unchanged();
+
+    // Another member's file replaced by a link is not read through it: a problem, with the fix.
+    let t = short(&status(&teen));
+    let teen_card = folder.join("devices").join(&t).join("member.mast");
+    fs::remove_file(&teen_card).unwrap();
+    std::os::unix::fs::symlink(&target, &teen_card).unwrap();
+    ok(&parent, &["family", "sync"]);
+    has_problem(&parent, &format!("{t}/member.mast"), "symbolic link");
+    unchanged();
+}
+
+/// The bug: a device's own folder replaced by a link to a folder elsewhere was written
+/// through (and `family leave` removed what was there).
+#[test]
+fn a_device_folder_replaced_by_a_link_is_never_written_through() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("family");
+    let f = folder.to_str().unwrap();
+    let (parent, teen) = (device(), device());
+    ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
+    ok(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+    let (p, t) = (short(&status(&parent)), short(&status(&teen)));
+    let elsewhere = root.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::write(elsewhere.join("member.mast"), "not Mast's").unwrap();
+    let listing = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name().into_string().unwrap(), fs::read(e.path()).unwrap())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = listing(&elsewhere);
+    let pdir = folder.join("devices").join(&p);
+    fs::remove_dir_all(&pdir).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &pdir).unwrap();
+
+    // This device's own folder: refused with the fix, nothing written where it points.
+    let err = refused(&parent, &["family", "sync"]);
+    assert!(err.contains(&format!("devices/{p} is a symbolic link")) && err.contains("Remove it"), "{err}");
+    assert_eq!(listing(&elsewhere), before);
+    // Another device's folder as a link is not a device's folder: the sync goes on without it.
+    ok(&teen, &["family", "sync"]);
+    let v = status(&teen);
+    assert!(v["members"].as_array().unwrap().iter().all(|m| m["device"] != p.as_str()), "{v}");
+    assert_eq!(listing(&elsewhere), before);
+
+    // Leaving removes the link, not what it points at.
+    ok(&parent, &["family", "leave", "--yes"]);
+    assert_eq!(listing(&elsewhere), before);
+    assert!(fs::symlink_metadata(&pdir).is_err(), "the link is gone");
+    assert!(folder.join("devices").join(&t).join("member.mast").exists());
+}
+
+/// The hang: a FIFO in the family folder made `family sync` wait forever, holding its lock.
+/// Each file the sync reads, in another member's folder and in the device's own: the sync
+/// returns at once and reports it, and still works for everything else.
+#[test]
+fn fifos_in_the_family_folder_are_reported_never_waited_on() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("family");
+    let f = folder.to_str().unwrap();
+    let (parent, teen) = (device(), device());
+    ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
+    ok(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+    ok(&parent, &["family", "add", "instagram", "--daily", "30m"]);
+    ok(&teen, &["family", "sync"]);
+    let (p, t) = (short(&status(&parent)), short(&status(&teen)));
+    let sync = |s: &Sandbox| {
+        let mut cmd = s.command();
+        cmd.env("MAST_FAMILY_PASSPHRASE", PASS).env("TZ", "UTC").args(["family", "sync", "--json"]);
+        let out = crate::util::promptly(cmd);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+
+    let mut names: Vec<String> = vec!["family.json".into()];
+    names.extend(DEVICE_FILES.iter().map(|file| format!("devices/{t}/{file}")));
+    for name in &names {
+        let path = folder.join(name);
+        let kept = fs::read(&path).unwrap();
+        crate::util::mkfifo(&path);
+        let v = sync(&parent);
+        let found = problems(&v);
+        assert!(found.iter().any(|p| p.contains(name.as_str()) && p.contains("FIFO")), "{name}: {found:?}");
+        // The rest of the folder was read: the family's goal is there.
+        assert_eq!(goal_set(&v).len(), 1, "{name}");
+        fs::remove_file(&path).unwrap();
+        fs::write(&path, kept).unwrap();
+    }
+    assert!(problems(&sync(&parent)).is_empty());
+
+    // The device's own files: written again as files.
+    for file in DEVICE_FILES {
+        let path = folder.join("devices").join(&p).join(file);
+        crate::util::mkfifo(&path);
+        sync(&parent);
+        assert!(is_real_file(&path), "{file} written again");
+    }
+    assert!(problems(&sync(&teen)).is_empty(), "the teen reads the parent's files again");
+
+    // The family's lock in the data dir.
+    let lock = parent.data_dir().join("family.lock");
+    crate::util::mkfifo(&lock);
+    let mut cmd = parent.command();
+    cmd.env("MAST_FAMILY_PASSPHRASE", PASS).args(["family", "sync"]);
+    let out = crate::util::promptly(cmd);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("family.lock is a FIFO"));
+}

@@ -10,5 +10,6 @@ mod import;
 mod mismatch;
 mod notify;
 mod research;
+mod special_files;
 mod util;
 mod x11;

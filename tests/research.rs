@@ -331,3 +331,118 @@ fn a_study_gets_only_the_fields_it_chose_and_such_bundles_merge() {
     let merged = s.json(&["research", "merge", out.to_str().unwrap(), "--out", dataset.to_str().unwrap(), "--json"]);
     assert_eq!(merged["rows"]["sessions"], 20);
 }
+
+/// Every file and dir under `dir`, with the bytes of each file (links listed, not followed).
+fn tree(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let t = std::fs::symlink_metadata(&p).unwrap().file_type();
+            let name = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            if t.is_dir() {
+                stack.push(p);
+                out.push((name, None));
+            } else if t.is_file() {
+                out.push((name, Some(std::fs::read(&p).unwrap())));
+            } else {
+                out.push((name, None));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The bug: `mast research merge` made folders from the participant a bundle's
+/// `manifest.json` names, so a manifest could lead it to write outside `--out`; and it read
+/// a bundle's files through links and waited on FIFOs. Every value of the manifest that
+/// names a path, every file of a bundle.
+#[test]
+fn a_bundle_cannot_lead_the_merge_outside_out_or_through_a_link() {
+    let s = seeded();
+    let root = tempfile::tempdir().unwrap();
+    let study = protocol(&s, "[anonymisation]\nmin_days = 0\n");
+    let good = root.path().join("bundle");
+    let done = research(
+        &s,
+        &["research", "export", "--protocol", study.to_str().unwrap(), "--out", good.to_str().unwrap(), "--consent"],
+    );
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(good.join("manifest.json")).unwrap()).unwrap();
+    let out = root.path().join("out").join("dataset");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let bad = root.path().join("bad");
+    let merge_refused = |bundle: &Path, words: &str| {
+        let before = tree(root.path());
+        let mut cmd = s.command();
+        cmd.args(["research", "merge", "--out", out.to_str().unwrap(), bundle.to_str().unwrap()]);
+        let done = crate::util::promptly(cmd);
+        let err = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(1), "{err}");
+        assert!(err.contains(words), "want '{words}': {err}");
+        assert_eq!(tree(root.path()), before, "nothing written anywhere: {err}");
+    };
+    let copy_good = || {
+        let _ = std::fs::remove_dir_all(&bad);
+        std::fs::create_dir_all(&bad).unwrap();
+        for e in std::fs::read_dir(&good).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), bad.join(e.file_name())).unwrap();
+        }
+    };
+    let with = |edit: &dyn Fn(&mut serde_json::Value)| {
+        copy_good();
+        let mut m = manifest.clone();
+        edit(&mut m);
+        std::fs::write(bad.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+    };
+
+    for participant in
+        ["../../../../escape", "p-../x", "p-/../../../../../escape", "/tmp/escape", "p-0123456789ABCDEF", ""]
+    {
+        with(&|m| m["participant"] = participant.into());
+        merge_refused(&bad, "is not a pseudonym Mast makes");
+        merge_refused(&bad, &bad.display().to_string());
+    }
+    with(&|m| m["studyId"] = "../x".into());
+    merge_refused(&bad, "is not a study id");
+    for file in ["../../daily_totals.csv", "/etc/passwd", "daily_totals.csv/../x.csv"] {
+        with(&|m| {
+            m["files"][file] = 1.into();
+        });
+        merge_refused(&bad, "lists a file");
+    }
+
+    // A bundle's files as links (to a file of the researcher's) or FIFOs: refused, never
+    // read through or waited on.
+    let victim = root.path().join("secret.txt");
+    std::fs::write(&victim, "the researcher's own file").unwrap();
+    for file in ["manifest.json", "daily_totals.csv", "dictionary.json"] {
+        copy_good();
+        std::fs::remove_file(bad.join(file)).unwrap();
+        std::os::unix::fs::symlink(&victim, bad.join(file)).unwrap();
+        merge_refused(&bad, &format!("{file} is a symbolic link"));
+        std::fs::remove_file(bad.join(file)).unwrap();
+        crate::util::mkfifo(&bad.join(file));
+        merge_refused(&bad, &format!("{file} is a FIFO"));
+    }
+    std::fs::remove_dir_all(&bad).unwrap();
+
+    // The dataset's temporary sibling planted as a link to a folder elsewhere.
+    let elsewhere = root.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.with_file_name(".dataset.partial")).unwrap();
+    merge_refused(&good, ".dataset.partial is a symbolic link");
+    std::fs::remove_file(out.with_file_name(".dataset.partial")).unwrap();
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+
+    // And the good bundle merges, below --out only.
+    let done = s.run(&["research", "merge", "--out", out.to_str().unwrap(), good.to_str().unwrap()]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let p = manifest["participant"].as_str().unwrap();
+    assert!(out.join(format!("daily_totals/participant={p}/part-0.parquet")).is_file());
+    assert_eq!(std::fs::read_dir(out.parent().unwrap()).unwrap().count(), 1, "only the dataset beside it");
+}

@@ -1,7 +1,8 @@
 //! Shared helpers: a sandbox of temporary data and config dirs, and running `mast` in it.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 pub const MAST: &str = env!("CARGO_BIN_EXE_mast");
 
@@ -78,4 +79,35 @@ impl Sandbox {
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).expect("valid JSON")
     }
+}
+
+/// Runs `cmd` and fails the test if it has not ended within ten seconds (it is killed): for
+/// the commands that must never wait on a FIFO.
+#[allow(dead_code)]
+pub fn promptly(mut cmd: Command) -> Output {
+    let child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run mast");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(out) => out.expect("mast's output"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("{cmd:?} was still running after 10 s: it waits on something");
+        }
+    }
+}
+
+/// A FIFO at `path`, as a sync tool or another user could leave one.
+#[allow(dead_code)]
+pub fn mkfifo(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_bits_truncate(0o600),
+        0,
+    )
+    .expect("mkfifo");
 }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use toml::Spanned;
 
+/// The most Mast reads of a user's rules file; a rules file is a few kilobytes.
+pub const MAX_RULES_FILE: u64 = 4 << 20;
+
 /// The effective rules, in precedence order. Serialised canonically for the fingerprint,
 /// so every field that changes classification must be in here.
 #[derive(Clone, Debug, Default, Serialize)]

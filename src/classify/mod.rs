@@ -20,6 +20,7 @@
 
 mod browser;
 mod file;
+pub use file::MAX_RULES_FILE;
 mod pattern;
 #[cfg(test)]
 mod tests;

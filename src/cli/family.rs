@@ -135,7 +135,8 @@ pub fn now() -> Now {
 
 fn passphrase(pass: &PassArgs, confirm: bool) -> Result<String> {
     if let Some(file) = &pass.passphrase_file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let text = mast::files::read_text(file, 64 << 10)?
+            .with_context(|| format!("cannot read {}: there is no such file", file.display()))?;
         return Ok(text.lines().next().unwrap_or_default().to_owned());
     }
     if let Ok(p) = std::env::var("MAST_FAMILY_PASSPHRASE") {

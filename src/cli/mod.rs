@@ -70,12 +70,7 @@ impl Env {
 }
 
 pub fn load_rules(paths: &Paths) -> Result<Rules> {
-    let file = paths.rules_file();
-    match std::fs::read_to_string(&file) {
-        Ok(text) => Ok(Rules::load(Some((&file, &text)))?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Rules::builtin()),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", file.display())),
-    }
+    Ok(mast::track::session::load_rules(paths)?)
 }
 
 pub fn now_ms() -> Millis {

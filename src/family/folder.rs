@@ -14,24 +14,26 @@
 //! and anything else in the folder are ignored. Files are replaced by writing a hidden
 //! temporary file beside them and renaming it over them, so a reader never sees half a file
 //! from Mast (a sync tool may still deliver one: it fails authentication and is read again
-//! at the next sync).
+//! at the next sync). Others write this folder: every file in it is read and written through
+//! [`crate::files::Dir`], which follows no link and waits on no FIFO.
 
 use super::crypto::{FamilyHeader, FamilyKey};
 use super::model::SignedChange;
 use super::signing::{short_id, DeviceKey, SignedFile};
+use crate::files::Dir;
 use crate::model::Millis;
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 pub const HEADER_FILE: &str = "family.json";
 pub const DEVICES: &str = "devices";
 /// No file Mast writes comes near this; a bigger one is refused before it is read.
 const MAX_FILE: u64 = 8 << 20;
+/// This device's record holds every change known; generous, but not a whole disk.
+const MAX_STATE: u64 = 256 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -55,51 +57,14 @@ pub fn name_of(device: &str, kind: FileKind) -> String {
     format!("{DEVICES}/{device}/{}", kind.file())
 }
 
-/// Reads a file of at most [`MAX_FILE`] bytes; `None` when it does not exist.
-pub fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    let file = match fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(std::io::Error::other(format!(
-            "it is larger than {} MiB, which no family file is",
-            MAX_FILE >> 20
-        )));
-    }
-    Ok(Some(bytes))
+/// Reads the device file `name` (`devices/<device>/<file>`, see [`name_of`]) of at most
+/// [`MAX_FILE`] bytes; `None` when it does not exist. A link, a FIFO or anything else that
+/// is not a regular file there is refused (others write this folder).
+pub fn read_file(folder: &Dir, name: &str) -> Result<Option<Vec<u8>>> {
+    folder.read(name, MAX_FILE)
 }
 
-/// Writes `bytes` to `path` through a hidden temporary file and a rename.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().expect("a file in the folder");
-    fs::create_dir_all(dir).map_err(|e| io_err(dir, "create", e))?;
-    let tmp = dir.join(format!(".{}.mast-tmp", path.file_name().expect("a file name").to_string_lossy()));
-    let write = || -> std::io::Result<()> {
-        use std::os::unix::fs::OpenOptionsExt;
-        let mut f = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        io_err(path, "write", e)
-    })
-}
-
-pub fn io_err(path: &Path, what: &str, e: std::io::Error) -> Error {
-    let hint = match e.raw_os_error() {
-        Some(28) => "; the disk is full: free some space and try again",
-        Some(13) | Some(1) => "; check the folder's permissions",
-        Some(30) => "; the folder is read-only",
-        _ => "",
-    };
-    Error::Invalid(format!("cannot {what} {}: {e}{hint}", path.display()))
-}
+pub use crate::files::io_err;
 
 /// Opens a sealed file of the folder: its signed content, whose signature the reader checks
 /// against the key the content names.
@@ -121,7 +86,7 @@ pub fn write_own<T: Serialize>(
     let body = serde_json::to_string(body).expect("family files serialise");
     let signed = device.sign(key.family(), &name, &body);
     let sealed = key.seal(&name, serde_json::to_string(&signed).expect("a signed file serialises").as_bytes());
-    replace_file(&folder.join(&name), &sealed)
+    Dir::open(folder)?.write(&name, &sealed)
 }
 
 /// This device's record of its family, in the data dir (0600): the pinned header, the keys,
@@ -169,11 +134,7 @@ pub const STATE_FORMAT: u32 = 1;
 
 impl LocalState {
     pub fn load(path: &Path) -> Result<Option<LocalState>> {
-        let text = match fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io_err(path, "read", e)),
-        };
+        let Some(text) = crate::files::read_text(path, MAX_STATE)? else { return Ok(None) };
         let state: LocalState = serde_json::from_str(&text).map_err(|e| {
             Error::Invalid(format!(
                 "this device's family record {} is damaged ({e}); restore it from a backup, or move it away and join \
@@ -192,7 +153,7 @@ impl LocalState {
 
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).expect("the family record serialises");
-        replace_file(path, text.as_bytes())?;
+        crate::files::replace(path, text.as_bytes())?;
         crate::paths::set_mode(path, 0o600)
     }
 
@@ -202,32 +163,22 @@ impl LocalState {
 }
 
 /// Reads the header in `folder`.
-pub fn read_header(folder: &Path) -> Result<Option<FamilyHeader>> {
-    let path = folder.join(HEADER_FILE);
-    let Some(bytes) = read_limited(&path).map_err(|e| io_err(&path, "read", e))? else {
+pub fn read_header(folder: &Dir) -> Result<Option<FamilyHeader>> {
+    let Some(bytes) = folder.read(HEADER_FILE, MAX_FILE)? else {
         return Ok(None);
     };
     serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-        Error::Invalid(format!("{} is not a Mast family header ({e}); is this the family folder?", path.display()))
+        Error::Invalid(format!(
+            "{} is not a Mast family header ({e}); is this the family folder?",
+            folder.root().join(HEADER_FILE).display()
+        ))
     })
 }
 
-/// The device folders present: `(short id, path)`, ignoring anything that is not one.
-pub fn device_dirs(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
-    let dir = folder.join(DEVICES);
-    let entries = match fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_err(&dir, "read", e)),
-    };
-    let mut out = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| io_err(&dir, "read", e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.len() == 16 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) && entry.path().is_dir() {
-            out.push((name, entry.path()));
-        }
-    }
-    out.sort();
+/// The short ids of the device folders present, ignoring anything that is not one: a link
+/// to a folder elsewhere is not a device's folder.
+pub fn device_dirs(folder: &Dir) -> Result<Vec<String>> {
+    let mut out = folder.subdirs(DEVICES)?;
+    out.retain(|name| name.len() == 16 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
     Ok(out)
 }

@@ -17,6 +17,7 @@ pub mod signing;
 mod status;
 pub mod view;
 
+use crate::files::Dir;
 use crate::goals::{GoalSource, NewGoal};
 use crate::model::Millis;
 use crate::settings::Settings;
@@ -77,12 +78,7 @@ struct Joining {
 fn lock(data_dir: &Path) -> Result<File> {
     crate::paths::create_private_dir(data_dir)?;
     let path = data_dir.join("family.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
+    let file = crate::files::open_lock(&path)?;
     rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
         .map_err(|e| Error::io(&path, std::io::Error::from(e)))?;
     Ok(file)
@@ -157,7 +153,10 @@ impl Family {
         }
         let folder = folder_path(&setup.folder)?;
         std::fs::create_dir_all(&folder).map_err(|e| folder::io_err(&folder, "create", e))?;
-        if folder::read_header(&folder).ok().flatten().is_some() || folder.join(folder::HEADER_FILE).exists() {
+        let dir = Dir::open(&folder)?;
+        // A header that is not a family's is a family's all the same: never written over. A
+        // link or a FIFO in its place is refused by the read.
+        if dir.read(folder::HEADER_FILE, 1 << 20)?.is_some() {
             return Err(Error::Invalid(format!(
                 "{} already holds a family; join it with `mast family join --folder {}`",
                 folder.display(),
@@ -167,7 +166,7 @@ impl Family {
         let device = DeviceKey::generate();
         let (key, header) = FamilyKey::create(&setup.passphrase, kdf, &device.public()).map_err(|e| open_err("", e))?;
         let header_text = serde_json::to_string_pretty(&header).expect("the header serialises");
-        folder::replace_file(&folder.join(folder::HEADER_FILE), header_text.as_bytes())?;
+        dir.write(folder::HEADER_FILE, header_text.as_bytes())?;
         let joining = Joining { header, folder, member: setup.member.clone(), family_name: name.to_owned() };
         let mut family = Family::start(data_dir, joining, key, device, now_ms)?;
         family.write_own_files()?;
@@ -180,7 +179,7 @@ impl Family {
         Family::refuse_second(data_dir)?;
         check_member_name(&setup.member).map_err(Error::Invalid)?;
         let folder = folder_path(&setup.folder)?;
-        let header = folder::read_header(&folder)?.ok_or_else(|| {
+        let header = folder::read_header(&Dir::open(&folder)?)?.ok_or_else(|| {
             Error::Invalid(format!(
                 "{} holds no family (no {}): choose the folder your sync tool shares with the family, and wait until \
                  it has synced",
@@ -391,10 +390,10 @@ impl Family {
     /// device's goals, and this device's record of the family. The changes it made to the
     /// shared goals live on in the other devices' files, which carry every change they know.
     pub fn leave(self, store: &mut Store, now_ms: Millis) -> Result<()> {
-        let dir = self.state.folder.join(folder::DEVICES).join(self.short());
-        match std::fs::remove_dir_all(&dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(folder::io_err(&dir, "remove", e)),
-            _ => {}
+        // Without following a link: a device's folder replaced by one leads elsewhere. A folder
+        // that is not there (a share not mounted) has nothing of this device's to remove.
+        if self.state.folder.is_dir() {
+            Dir::open(&self.state.folder)?.remove_all(&format!("{}/{}", folder::DEVICES, self.short()))?;
         }
         store.apply_family_goals(&[], now_ms)?;
         std::fs::remove_file(&self.state_path).map_err(|e| Error::io(&self.state_path, e))?;

@@ -7,10 +7,10 @@ use super::model::{Adherence, Change, ChangeLog, MemberCard, SignedChange};
 use super::signing::{self, short_id};
 use super::view::FolderProblem;
 use super::{check_member_name, Family};
+use crate::files::Dir;
 use crate::Result;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// What reading the folder found.
 pub(super) struct FolderRead {
@@ -46,7 +46,8 @@ impl Family {
         let problem = |read: &mut FolderRead, file: &str, message: String| {
             read.problems.push(FolderProblem { file: file.to_owned(), message })
         };
-        match folder::read_header(&self.state.folder) {
+        let dir = Dir::open(&self.state.folder)?;
+        match folder::read_header(&dir) {
             Ok(Some(h)) if h == self.state.header => {}
             Ok(Some(_)) => problem(
                 &mut read,
@@ -62,7 +63,7 @@ impl Family {
         }
         let own_short = self.short();
         let mut learned = false;
-        for (short, dir) in folder::device_dirs(&self.state.folder)? {
+        for short in folder::device_dirs(&dir)? {
             let name = folder::name_of(&short, FileKind::Changes);
             match self.read_changes(&short, &dir) {
                 Ok((new, problems)) => {
@@ -118,15 +119,14 @@ impl Family {
     fn read_signed<T: DeserializeOwned>(
         &self,
         short: &str,
-        dir: &Path,
+        dir: &Dir,
         kind: FileKind,
         signer: impl Fn(&T) -> &str,
     ) -> std::result::Result<Option<T>, String> {
-        let Some(bytes) = folder::read_limited(&dir.join(kind.file())).map_err(|e| format!("cannot read it: {e}"))?
-        else {
+        let name = folder::name_of(short, kind);
+        let Some(bytes) = folder::read_file(dir, &name).map_err(|e| format!("cannot read it: {e}"))? else {
             return Ok(None);
         };
-        let name = folder::name_of(short, kind);
         let signed = folder::open_sealed(&self.key, &name, &bytes)?;
         let content: T = serde_json::from_str(&signed.body).map_err(|e| format!("its content is not valid ({e})"))?;
         let key = signer(&content);
@@ -138,7 +138,7 @@ impl Family {
         Ok(Some(content))
     }
 
-    fn read_card(&self, short: &str, dir: &Path) -> std::result::Result<Option<MemberCard>, String> {
+    fn read_card(&self, short: &str, dir: &Dir) -> std::result::Result<Option<MemberCard>, String> {
         let Some(card) = self.read_signed::<MemberCard>(short, dir, FileKind::Member, |c| &c.key)? else {
             return Ok(None);
         };
@@ -159,7 +159,7 @@ impl Family {
     /// Reads a device's file of changes and takes in every change it carries that is signed
     /// by its author and follows that author's changes already known. Returns whether
     /// anything was new, and the changes refused.
-    fn read_changes(&mut self, short: &str, dir: &Path) -> std::result::Result<(bool, Vec<String>), String> {
+    fn read_changes(&mut self, short: &str, dir: &Dir) -> std::result::Result<(bool, Vec<String>), String> {
         let Some(log) = self.read_signed::<ChangeLog>(short, dir, FileKind::Changes, |l| &l.key)? else {
             return Ok((false, Vec::new()));
         };
@@ -204,7 +204,7 @@ impl Family {
         &mut self,
         short: &str,
         card: &MemberCard,
-        dir: &Path,
+        dir: &Dir,
     ) -> std::result::Result<Option<Adherence>, String> {
         let Some(a) = self.read_signed::<Adherence>(short, dir, FileKind::Adherence, |a| &a.key)? else {
             return Ok(None);

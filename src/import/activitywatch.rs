@@ -68,7 +68,11 @@ pub struct Options<'a> {
 /// Imports the export at `path`. On any error nothing has been written.
 #[tracing::instrument(skip_all, err, fields(path = %path.display()))]
 pub fn import(path: &Path, store: &mut Store, classifier: &Classifier, opts: Options<'_>) -> Result<Summary> {
-    let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
+    // A FIFO or a device given as the export is refused at once, not waited on.
+    let open = || {
+        crate::files::open(path)?
+            .ok_or_else(|| Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "there is no such file")))
+    };
     let mut summary = Summary::default();
 
     let mut survey = Survey { now_ms: opts.now_ms, ..Survey::default() };

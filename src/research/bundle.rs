@@ -117,18 +117,19 @@ impl Participant {
     /// This machine's participant for the study, made once and kept.
     pub fn for_study(paths: &Paths, study_id: &str) -> Result<Participant> {
         let path = Participant::path(paths, study_id);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+        match crate::files::read_text(&path, 64 << 10) {
+            Ok(Some(text)) => serde_json::from_str(&text).map_err(|e| {
                 Error::Invalid(format!(
                     "{} is damaged ({e}); it holds your pseudonym for study {study_id}: restore it from a backup, \
                      or delete it to take part as a new participant",
                     path.display()
                 ))
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None) => {
                 let mut bytes = [0u8; 16];
                 getrandom::fill(&mut bytes).map_err(|e| Error::Invalid(format!("no randomness available: {e}")))?;
                 let pseudonym = format!("p-{}", bytes[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
+                debug_assert!(pseudonym_ok(&pseudonym));
                 let r = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
                 let magnitude = (r % MAX_SHIFT_WEEKS as u64) as i64 + 1;
                 let shift_weeks = if r >> 63 == 1 { -magnitude } else { magnitude };
@@ -139,9 +140,15 @@ impl Participant {
                 write_private(&path, text.as_bytes())?;
                 Ok(p)
             }
-            Err(e) => Err(Error::io(&path, e)),
+            Err(e) => Err(e),
         }
     }
+}
+
+/// A participant's pseudonym as [`Participant::for_study`] makes it: `p-` and 16 lowercase
+/// hex digits. `mast research merge` takes only these, as they become folder names.
+pub fn pseudonym_ok(s: &str) -> bool {
+    s.len() == 18 && s.starts_with("p-") && s[2..].bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -443,13 +450,11 @@ pub fn write(
     }
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "bundle".into());
     let tmp = out.with_file_name(format!(".{name}.partial"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    }
+    crate::files::fresh_private_dir(&tmp)?;
     let result = write_into(&tmp, data, protocol, participant, needles, day_start_hour, consented_ms)
         .and_then(|m| std::fs::rename(&tmp, out).map(|_| m).map_err(|e| Error::io(out, e)));
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = crate::files::remove_all(&tmp);
     }
     result
 }
@@ -463,12 +468,6 @@ fn write_into(
     day_start_hour: u8,
     consented_ms: Millis,
 ) -> Result<Manifest> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| Error::io(dir, e))?;
-
     let mut files = BTreeMap::new();
     let mut dictionary = Vec::new();
     for (table, rows) in &data.tables {

@@ -11,6 +11,7 @@
 
 use super::bundle::{self, Manifest, BUNDLE_SCHEMA};
 use crate::export::{Column, ColumnType, Format, Table, TableWriter, Value};
+use crate::files::Dir;
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -34,15 +35,14 @@ fn bad(dir: &Path, what: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("{} is not a usable bundle: {what}", dir.display()))
 }
 
+/// The most Mast reads of a bundle's `manifest.json` or `dictionary.json`.
+const MAX_JSON: u64 = 1 << 20;
+
 /// Reads and checks one bundle's manifest.
 fn manifest(dir: &Path) -> Result<Manifest> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            bad(dir, "it has no manifest.json; give the directories `mast research export` wrote")
-        }
-        _ => Error::io(&path, e),
-    })?;
+    let text = Dir::open(dir)?
+        .read_text("manifest.json", MAX_JSON)?
+        .ok_or_else(|| bad(dir, "it has no manifest.json; give the directories `mast research export` wrote"))?;
     let version: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(dir, format!("manifest.json is not valid JSON ({e})")))?;
     match version.get("schemaVersion").and_then(|v| v.as_u64()) {
@@ -57,7 +57,37 @@ fn manifest(dir: &Path) -> Result<Manifest> {
         }
         None => return Err(bad(dir, "manifest.json has no schemaVersion")),
     }
-    serde_json::from_value(version).map_err(|e| bad(dir, format!("manifest.json is not a bundle manifest ({e})")))
+    let m: Manifest = serde_json::from_value(version)
+        .map_err(|e| bad(dir, format!("manifest.json is not a bundle manifest ({e})")))?;
+    check_names(dir, &m)?;
+    Ok(m)
+}
+
+/// The manifest's values that name files or folders hold the shapes Mast writes: a bundle is
+/// a participant's, and its participant becomes a folder of the dataset.
+fn check_names(dir: &Path, m: &Manifest) -> Result<()> {
+    if !bundle::pseudonym_ok(&m.participant) {
+        return Err(bad(
+            dir,
+            format!(
+                "its participant {:?} is not a pseudonym Mast makes ('p-' and 16 hex digits); was the manifest edited?",
+                m.participant
+            ),
+        ));
+    }
+    if !super::protocol::id_ok(&m.study_id) {
+        return Err(bad(dir, format!("its study id {:?} is not a study id; was the manifest edited?", m.study_id)));
+    }
+    let tables = bundle::tables(m.applied.time_mode);
+    let known =
+        |f: &str| tables.iter().any(|t| f.strip_prefix(t.name).is_some_and(|ext| ext == ".csv" || ext == ".parquet"));
+    if let Some(f) = m.files.keys().find(|f| !known(f)) {
+        return Err(bad(
+            dir,
+            format!("its manifest lists a file {f:?} that no bundle holds; was the manifest edited?"),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses one CSV cell by its column's type.
@@ -75,9 +105,12 @@ fn cell(text: &str, ty: ColumnType) -> Option<Value> {
 /// A bundle table's columns (the study may have chosen some of `full`'s) and rows, from its
 /// CSV.
 fn rows(dir: &Path, full: &Table) -> Result<(Table, Vec<Vec<Value>>)> {
-    let path = dir.join(format!("{}.csv", full.name));
-    let mut reader =
-        csv::Reader::from_path(&path).map_err(|e| bad(dir, format!("cannot read {}: {e}", path.display())))?;
+    let name = format!("{}.csv", full.name);
+    let path = dir.join(&name);
+    let file = Dir::open(dir)?
+        .open_file(&name)?
+        .ok_or_else(|| bad(dir, format!("its manifest lists {name}, which is not there")))?;
+    let mut reader = csv::Reader::from_reader(file);
     let header: Vec<String> =
         reader.headers().map_err(|e| bad(dir, format!("{}: {e}", path.display())))?.iter().map(str::to_owned).collect();
     let columns: Vec<Column> = full.columns.iter().filter(|c| header.iter().any(|h| h == c.name)).copied().collect();
@@ -136,19 +169,21 @@ pub fn merge(bundles: &[PathBuf], out: &Path) -> Result<MergedManifest> {
 
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dataset".into());
     let tmp = out.with_file_name(format!(".{name}.partial"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    }
-    let result = write(&tmp, bundles, &manifests)
+    // Made afresh and exclusively, 0700: a link planted at that name is refused, and nobody
+    // else can put anything inside.
+    crate::files::fresh_private_dir(&tmp)?;
+    let result = Dir::open(&tmp)
+        .and_then(|dir| write(&dir, bundles, &manifests))
         .and_then(|m| std::fs::rename(&tmp, out).map(|_| m).map_err(|e| Error::io(out, e)));
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = crate::files::remove_all(&tmp);
     }
     result
 }
 
-fn write(tmp: &Path, bundles: &[PathBuf], manifests: &[Manifest]) -> Result<MergedManifest> {
-    std::fs::create_dir_all(tmp).map_err(|e| Error::io(tmp, e))?;
+/// Writes the dataset into `tmp`; every path is one below it ([`Dir::create_dirs`] refuses
+/// any that would leave it).
+fn write(tmp: &Dir, bundles: &[PathBuf], manifests: &[Manifest]) -> Result<MergedManifest> {
     let tables = bundle::tables(manifests[0].applied.time_mode);
     let mut totals: BTreeMap<String, u64> = BTreeMap::new();
     let mut columns: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -170,8 +205,7 @@ fn write(tmp: &Path, bundles: &[PathBuf], manifests: &[Manifest]) -> Result<Merg
                     format!("{}.csv has {} rows, its manifest says {listed}", table.name, rows.len()),
                 ));
             }
-            let part = tmp.join(table.name).join(format!("participant={}", m.participant));
-            std::fs::create_dir_all(&part).map_err(|e| Error::io(&part, e))?;
+            let part = tmp.create_dirs(&format!("{}/participant={}", table.name, m.participant))?;
             let mut w = TableWriter::create_with(table, Format::Parquet, &part, true)?;
             for r in &rows {
                 w.row(r)?;
@@ -182,8 +216,10 @@ fn write(tmp: &Path, bundles: &[PathBuf], manifests: &[Manifest]) -> Result<Merg
             *totals.entry(full.name.to_owned()).or_default() += n;
         }
     }
-    let dictionary = bundles[0].join("dictionary.json");
-    std::fs::copy(&dictionary, tmp.join("dictionary.json")).map_err(|e| Error::io(&dictionary, e))?;
+    let dictionary = Dir::open(&bundles[0])?.read("dictionary.json", MAX_JSON)?.ok_or_else(|| {
+        bad(&bundles[0], "it has no dictionary.json; give the directories `mast research export` wrote")
+    })?;
+    tmp.write("dictionary.json", &dictionary)?;
     let merged = MergedManifest {
         schema_version: BUNDLE_SCHEMA,
         study_id: manifests[0].study_id.clone(),
@@ -192,7 +228,6 @@ fn write(tmp: &Path, bundles: &[PathBuf], manifests: &[Manifest]) -> Result<Merg
         rows: totals,
     };
     let text = serde_json::to_string_pretty(&merged).map_err(|e| Error::Invalid(e.to_string()))? + "\n";
-    let path = tmp.join("manifest.json");
-    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    tmp.write("manifest.json", text.as_bytes())?;
     Ok(merged)
 }

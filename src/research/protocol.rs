@@ -164,7 +164,8 @@ fn date(path: &Path, field: &str, v: Option<toml::value::Datetime>) -> Result<Na
     }
 }
 
-fn id_ok(id: &str) -> bool {
+/// A study's id: 3 to 64 lowercase letters, digits and '-', not starting with '-'.
+pub(crate) fn id_ok(id: &str) -> bool {
     (3..=64).contains(&id.len())
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
@@ -173,7 +174,9 @@ fn id_ok(id: &str) -> bool {
 impl Protocol {
     /// Reads and validates the protocol file at `path`; `rules` name the platforms it may use.
     pub fn load(path: &Path, rules: &Rules) -> Result<Protocol> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::files::read_text(path, 1 << 20)?.ok_or_else(|| {
+            Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "there is no such file"))
+        })?;
         Protocol::parse(path, &text, rules)
     }
 

@@ -211,7 +211,9 @@ fn file_identity(path: &Path) -> std::io::Result<(u64, u64)> {
 /// Creates the database file with mode 0600 before SQLite does, so it is never readable by
 /// others even for a moment; SQLite gives its -wal and -shm files the same mode.
 fn create_private_file(path: &Path) -> Result<()> {
-    if path.exists() {
+    // A FIFO or a device in its place would hold SQLite's first read forever: refused here,
+    // at once, by opening it as [`crate::files`] opens every file.
+    if crate::files::open(path)?.is_some() {
         return Ok(());
     }
     let mut opts = std::fs::OpenOptions::new();

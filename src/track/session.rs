@@ -13,7 +13,7 @@ use crate::paths::Paths;
 use crate::settings::Settings;
 use crate::store::{Classifier, Store};
 use crate::tracker::{Tracker, TrackerConfig};
-use crate::{Error, Result};
+use crate::Result;
 use std::path::Path;
 use std::sync::mpsc::Receiver;
 use std::time::SystemTime;
@@ -136,10 +136,9 @@ pub fn track_until(paths: &Paths, settings: &Settings, rules: &Rules, stop: &Rec
 /// The built-in rules merged with the user's rules file, if there is one.
 pub fn load_rules(paths: &Paths) -> Result<Rules> {
     let file = paths.rules_file();
-    match std::fs::read_to_string(&file) {
-        Ok(text) => Rules::load(Some((&file, &text))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Rules::builtin()),
-        Err(e) => Err(Error::io(file, e)),
+    match crate::files::read_text(&file, crate::classify::MAX_RULES_FILE)? {
+        Some(text) => Rules::load(Some((&file, &text))),
+        None => Ok(Rules::builtin()),
     }
 }
 

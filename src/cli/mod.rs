@@ -37,7 +37,7 @@ impl Env {
             paths = paths.demo();
         }
         let settings = Settings::load(&paths.config_file())?;
-        let rules = load_rules(&paths)?;
+        let rules = mast::track::session::load_rules(&paths)?;
         Ok(Env { paths, settings, rules })
     }
 
@@ -66,15 +66,6 @@ impl Env {
             _ => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .with_context(|| format!("'{s}' is not a date: use YYYY-MM-DD (e.g. 2026-03-29), today or yesterday")),
         }
-    }
-}
-
-pub fn load_rules(paths: &Paths) -> Result<Rules> {
-    let file = paths.rules_file();
-    match std::fs::read_to_string(&file) {
-        Ok(text) => Ok(Rules::load(Some((&file, &text)))?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Rules::builtin()),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", file.display())),
     }
 }
 

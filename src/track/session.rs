@@ -123,12 +123,7 @@ pub fn track_until(paths: &Paths, settings: &Settings, rules: &Rules, stop: &Rec
 
 /// The built-in rules merged with the user's rules file, if there is one.
 pub fn load_rules(paths: &Paths) -> Result<Rules> {
-    let file = paths.rules_file();
-    match std::fs::read_to_string(&file) {
-        Ok(text) => Rules::load(Some((&file, &text))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Rules::builtin()),
-        Err(e) => Err(Error::io(file, e)),
-    }
+    Rules::load_file(&paths.rules_file())
 }
 
 fn now_ms() -> Millis {

@@ -127,6 +127,13 @@ fn render(s: &Summary, file: &str) -> String {
             duration(s.overlap_seconds)
         );
     }
+    if s.repaired_texts > 0 {
+        let _ = writeln!(
+            out,
+            "Repaired: {} titles or other texts held undecodable characters, kept with \u{fffd} in their place.",
+            s.repaired_texts
+        );
+    }
     if s.skipped_total() > 0 {
         let _ = writeln!(out, "Skipped {} events:", s.skipped_total());
         for (reason, n) in &s.skipped {

@@ -13,7 +13,7 @@ use crate::paths::Paths;
 use crate::settings::Settings;
 use crate::store::{Classifier, Store};
 use crate::tracker::{Tracker, TrackerConfig};
-use crate::{Error, Result};
+use crate::Result;
 use std::path::Path;
 use std::sync::mpsc::Receiver;
 use std::time::SystemTime;

@@ -54,21 +54,43 @@ pub enum ResearchCommand {
     },
 }
 
-fn prepare(env: &Env, protocol: &std::path::Path) -> Result<(mast::store::Store, Protocol, Participant, Data)> {
+/// The protocol, the store, the participant and the rows for a study. A preview writes
+/// nothing: where there is no database it reads an empty one in memory instead of creating
+/// one, and a participant new to the study is made up for the preview and not kept.
+fn prepare(
+    env: &Env,
+    protocol: &std::path::Path,
+    preview: bool,
+) -> Result<(mast::store::Store, Protocol, Option<Participant>, Data)> {
     let protocol = Protocol::load(protocol, &env.rules)?;
-    let store = env.store()?;
-    let participant = Participant::for_study(&env.paths, &protocol.study_id)?;
+    let (store, participant) = if preview {
+        let store = if env.paths.db().exists() { env.store()? } else { mast::store::Store::open_in_memory()? };
+        (store, Participant::existing(&env.paths, &protocol.study_id)?)
+    } else {
+        (env.store()?, Some(Participant::for_study(&env.paths, &protocol.study_id)?))
+    };
+    let made_up = match &participant {
+        Some(p) => p.clone(),
+        None => Participant::new()?,
+    };
     let params = report_params(&env.settings, env.today(), env.today());
-    let data = bundle::build(&store, params, &protocol, &participant, env.today())?;
+    let data = bundle::build(&store, params, &protocol, &made_up, env.today())?;
     Ok((store, protocol, participant, data))
 }
 
 pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
     match args.command {
         ResearchCommand::Preview { protocol, rows } => {
-            let (_, protocol, participant, data) = prepare(env, &protocol)?;
+            let (_, protocol, participant, data) = prepare(env, &protocol, true)?;
             println!("Study: {} ({})", protocol.title, protocol.study_id);
-            println!("Your data from {} to {}, as participant {}:", data.from, data.to, participant.pseudonym);
+            match participant {
+                Some(p) => println!("Your data from {} to {}, as participant {}:", data.from, data.to, p.pseudonym),
+                None => println!(
+                    "Your data from {} to {}, as a new participant: your pseudonym and secret shift of dates are \
+                     chosen when you first export, so the dates below are shifted by a stand-in:",
+                    data.from, data.to
+                ),
+            }
             for (name, header, sample) in data.sample(rows) {
                 let n = data.counts().into_iter().find(|(t, _)| *t == name).map_or(0, |(_, n)| n);
                 println!("\n{name}: {n} rows{}", if n > rows { format!(", the first {rows}:") } else { ":".into() });
@@ -104,14 +126,15 @@ pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
             }
         }
         ResearchCommand::Export { protocol, out, consent, json } => {
-            let (store, protocol, participant, data) = prepare(env, &protocol)?;
-            if !consent {
+            // Without consent, nothing is written: not even the participant's pseudonym.
+            let (store, protocol, participant, data) = prepare(env, &protocol, !consent)?;
+            let Some(participant) = participant.filter(|_| consent) else {
                 println!("Consent for \"{}\" ({}):\n\n{}\n", protocol.title, protocol.study_id, protocol.consent);
                 bail!(
                     "nothing was written: read the consent text above and `mast research preview`, then run again \
                      with --consent to agree"
                 );
-            }
+            };
             let needles = Needles::gather(&store)?;
             let manifest =
                 bundle::write(&data, &protocol, &participant, &needles, env.settings.day_start_hour, now_ms(), &out)?;

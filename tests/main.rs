@@ -10,5 +10,6 @@ mod import;
 mod mismatch;
 mod notify;
 mod research;
+mod terminal;
 mod util;
 mod x11;

@@ -86,7 +86,7 @@ pub fn run(env: &Env, args: ImportArgs, demo: bool) -> Result<()> {
             summary: &summary,
         });
     }
-    print!("{}", render(&summary, &file.display().to_string()));
+    print!("{}", mast::terminal::printable_lines(&render(&summary, &file.display().to_string())));
     Ok(())
 }
 

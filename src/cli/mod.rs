@@ -9,6 +9,17 @@ use mast::paths::Paths;
 use mast::settings::Settings;
 use mast::store::{Classifier, Store};
 
+/// `println!` for a line that may hold text from the store, an import, a file or the
+/// family folder: its control characters are shown, not obeyed ([`mast::terminal`]).
+macro_rules! outln {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", mast::terminal::printable_lines(&format!($($arg)*)))
+    };
+}
+
 pub mod demo;
 pub mod export;
 pub mod family;

@@ -82,24 +82,25 @@ pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
     match args.command {
         ResearchCommand::Preview { protocol, rows } => {
             let (_, protocol, participant, data) = prepare(env, &protocol, true)?;
-            println!("Study: {} ({})", protocol.title, protocol.study_id);
+            outln!("Study: {} ({})", protocol.title, protocol.study_id);
             match participant {
-                Some(p) => println!("Your data from {} to {}, as participant {}:", data.from, data.to, p.pseudonym),
-                None => println!(
+                Some(p) => outln!("Your data from {} to {}, as participant {}:", data.from, data.to, p.pseudonym),
+                None => outln!(
                     "Your data from {} to {}, as a new participant: your pseudonym and secret shift of dates are \
                      chosen when you first export, so the dates below are shifted by a stand-in:",
-                    data.from, data.to
+                    data.from,
+                    data.to
                 ),
             }
             for (name, header, sample) in data.sample(rows) {
                 let n = data.counts().into_iter().find(|(t, _)| *t == name).map_or(0, |(_, n)| n);
-                println!("\n{name}: {n} rows{}", if n > rows { format!(", the first {rows}:") } else { ":".into() });
-                println!("  {}", header.join(", "));
+                outln!("\n{name}: {n} rows{}", if n > rows { format!(", the first {rows}:") } else { ":".into() });
+                outln!("  {}", header.join(", "));
                 for r in sample {
-                    println!("  {}", r.join(", "));
+                    outln!("  {}", r.join(", "));
                 }
             }
-            println!(
+            outln!(
                 "\nNever shared: window titles, urls, apps outside the study's list, executable paths, host and user \
                  names. Times are coarsened to {} minutes{}.",
                 protocol.granularity_minutes,
@@ -108,28 +109,23 @@ pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
                     mast::research::protocol::TimeMode::RelativeDays => "; days are numbered from the study's start",
                 }
             );
-            println!("To share it: mast research export --protocol FILE --out DIR --consent");
+            outln!("To share it: mast research export --protocol FILE --out DIR --consent");
         }
         ResearchCommand::Merge { bundles, out, json } => {
             let merged = mast::research::merge::merge(&bundles, &out)?;
             if json {
                 return print_json(&merged);
             }
-            println!(
-                "Merged {} participants of {} into {}:",
-                merged.participants.len(),
-                merged.study_id,
-                out.display()
-            );
+            outln!("Merged {} participants of {} into {}:", merged.participants.len(), merged.study_id, out.display());
             for (table, rows) in &merged.rows {
-                println!("  {table:<14} {rows:>9} rows   {}/{table}/participant=*/part-0.parquet", out.display());
+                outln!("  {table:<14} {rows:>9} rows   {}/{table}/participant=*/part-0.parquet", out.display());
             }
         }
         ResearchCommand::Export { protocol, out, consent, json } => {
             // Without consent, nothing is written: not even the participant's pseudonym.
             let (store, protocol, participant, data) = prepare(env, &protocol, !consent)?;
             let Some(participant) = participant.filter(|_| consent) else {
-                println!("Consent for \"{}\" ({}):\n\n{}\n", protocol.title, protocol.study_id, protocol.consent);
+                outln!("Consent for \"{}\" ({}):\n\n{}\n", protocol.title, protocol.study_id, protocol.consent);
                 bail!(
                     "nothing was written: read the consent text above and `mast research preview`, then run again \
                      with --consent to agree"
@@ -141,11 +137,11 @@ pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
             if json {
                 return print_json(&manifest);
             }
-            println!("Wrote the bundle for {} to {}:", protocol.study_id, out.display());
+            outln!("Wrote the bundle for {} to {}:", protocol.study_id, out.display());
             for (file, rows) in &manifest.files {
-                println!("  {file:<24} {rows:>8} rows");
+                outln!("  {file:<24} {rows:>8} rows");
             }
-            println!("  dictionary.json, manifest.json");
+            outln!("  dictionary.json, manifest.json");
         }
     }
     Ok(())

@@ -473,7 +473,7 @@ impl<R: Read> Mend<R> {
     fn word_byte(&mut self) {
         let words: [&[u8]; 3] = [b"NaN", b"Infinity", b"-Infinity"];
         let p = &self.pending[..];
-        if words.iter().any(|w| *w == p) {
+        if words.contains(&p) {
             let n = self.pending.len();
             self.ready.push(b'"');
             self.ready.extend(std::iter::repeat_n(NOT_A_NUMBER_BYTE, n - 2));

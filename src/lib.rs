@@ -31,6 +31,7 @@ pub mod sensor;
 pub mod settings;
 pub mod settings_file;
 pub mod store;
+pub mod terminal;
 pub mod track;
 pub mod tracker;
 pub mod views;

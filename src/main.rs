@@ -115,7 +115,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("mast: {e:#}");
+            // Messages may quote a file's or the family folder's text.
+            eprintln!("mast: {}", mast::terminal::printable_lines(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }

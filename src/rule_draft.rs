@@ -224,7 +224,7 @@ pub fn save_rule(path: &Path, draft: &RuleDraft) -> Result<Rules> {
 
 /// A file's text; `None` when there is no file.
 fn read_if_there(path: &Path) -> Result<Option<String>> {
-    crate::files::read_text(path, crate::classify::MAX_RULES_FILE)
+    crate::files::read_text(path, crate::classify::MAX_RULES_FILE_BYTES as u64)
 }
 
 #[cfg(test)]

@@ -11,5 +11,6 @@ mod mismatch;
 mod notify;
 mod research;
 mod special_files;
+mod terminal;
 mod util;
 mod x11;

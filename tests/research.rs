@@ -70,15 +70,56 @@ fn protocol(s: &Sandbox, extra: &str) -> std::path::PathBuf {
 }
 
 fn research(s: &Sandbox, args: &[&str]) -> std::process::Output {
-    let home = s.dir.path().join(CANARY_USER);
+    research_as(s, CANARY_USER, CANARY_HOST, args)
+}
+
+/// `mast` run by the user `user` on the host `host`.
+fn research_as(s: &Sandbox, user: &str, host: &str, args: &[&str]) -> std::process::Output {
+    let home = s.dir.path().join(user);
     s.command()
         .args(args)
-        .env("USER", CANARY_USER)
-        .env("LOGNAME", CANARY_USER)
+        .env("USER", user)
+        .env("LOGNAME", user)
         .env("HOME", &home)
-        .env("HOSTNAME", CANARY_HOST)
+        .env("HOSTNAME", host)
         .output()
         .unwrap()
+}
+
+/// Adds a day of an editor showing each of `titles` to the sandbox's store.
+fn add_titles(s: &Sandbox, titles: &[&str]) {
+    let mut store = Store::open(&s.db()).unwrap();
+    let classifier = Classifier { rules: Rules::builtin(), policy: TitlePolicy::All };
+    store.sync_classification(&classifier).unwrap();
+    let spans = titles.iter().enumerate().map(|(i, t)| Span {
+        start_ms: MONDAY_NOON + 3 * 3_600_000 + i as i64 * 60_000,
+        end_ms: MONDAY_NOON + 3 * 3_600_000 + i as i64 * 60_000 + 30_000,
+        utc_offset_min: 120,
+        window: window("gedit", t, None),
+    });
+    store.insert_observed(spans.collect::<Vec<_>>(), &classifier).unwrap();
+}
+
+/// Every path under `dir` with its size, sorted; empty when `dir` does not exist.
+fn listing(dir: &Path) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries {
+            let e = e.unwrap();
+            let meta = e.metadata().unwrap();
+            if meta.is_dir() {
+                todo.push(e.path());
+            }
+            out.push((
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                if meta.is_dir() { 0 } else { meta.len() },
+            ));
+        }
+    }
+    out.sort();
+    out
 }
 
 fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -445,4 +486,91 @@ fn a_bundle_cannot_lead_the_merge_outside_out_or_through_a_link() {
     let p = manifest["participant"].as_str().unwrap();
     assert!(out.join(format!("daily_totals/participant={p}/part-0.parquet")).is_file());
     assert_eq!(std::fs::read_dir(out.parent().unwrap()).unwrap().count(), 1, "only the dataset beside it");
+}
+
+/// Regression: the scan ran over the bundle's bytes and stopped the export, calling it a
+/// bug, for a user named `user`, a host named `mast` (words of the file format) or a
+/// window titled like a platform, the study or a column.
+#[test]
+fn common_words_as_user_host_or_titles_do_not_stop_an_export() {
+    let s = seeded();
+    add_titles(&s, &["instagram", "Leak test", "leak-test", "seconds", "user name", "daily_totals"]);
+    let study = protocol(&s, "[anonymisation]\nmin_days = 0\n");
+    for (user, host) in [("user", "mast"), ("mast", "host"), ("other", "localhost")] {
+        let out = s.dir.path().join(format!("bundle-{user}"));
+        let done = research_as(
+            &s,
+            user,
+            host,
+            &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--consent"],
+        );
+        assert!(done.status.success(), "{user}@{host}: {}", String::from_utf8_lossy(&done.stderr));
+        assert!(out.join("manifest.json").exists());
+    }
+}
+
+/// A real leak still stops the export: a stored title that a study category repeats, so
+/// that it would stand in every row. The message says what to do and not what leaked.
+#[test]
+fn a_category_named_like_a_stored_title_stops_the_export_with_what_to_do() {
+    let s = seeded();
+    add_titles(&s, &["canarytitle3e9"]);
+    let study = protocol(
+        &s,
+        "[targets]\nreport = \"categories\"\n[targets.categories]\ncanarytitle3e9 = [\"instagram\"]\n\
+         [anonymisation]\nmin_days = 0\n",
+    );
+    let out = s.dir.path().join("bundle");
+    let done = research_as(
+        &s,
+        "user",
+        "mast",
+        &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--consent"],
+    );
+    assert!(!done.status.success());
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert!(err.contains("would contain a stored window title or url (in the target column of"), "{err}");
+    assert!(err.contains("nothing was written") && err.contains("rename the category"), "{err}");
+    assert!(err.contains("title_policy = \"none\""), "{err}");
+    assert!(!err.contains("it is a bug") && !err.contains("canarytitle3e9"), "{err}");
+    assert!(!out.exists());
+}
+
+/// Regression: `research preview`, documented as writing nothing, created the study's
+/// participant file in the data dir (and, with no data yet, the data dir and database).
+#[test]
+fn preview_and_an_export_without_consent_write_nothing() {
+    let s = seeded();
+    let study = protocol(&s, "[anonymisation]\nmin_days = 0\n");
+    let before = listing(&s.data_dir());
+    assert!(!before.is_empty());
+    let done = research(&s, &["research", "preview", "--protocol", study.to_str().unwrap()]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let shown = String::from_utf8_lossy(&done.stdout);
+    assert!(shown.contains("as a new participant") && shown.contains("daily_totals: 20 rows"), "{shown}");
+    assert_eq!(listing(&s.data_dir()), before);
+    let out = s.dir.path().join("bundle");
+    let done =
+        research(&s, &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(!done.status.success());
+    assert_eq!(listing(&s.data_dir()), before, "no consent, no pseudonym kept");
+
+    // Once exported, the preview shows the participant it will be.
+    let done = research(
+        &s,
+        &["research", "export", "--protocol", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--consent"],
+    );
+    assert!(done.status.success());
+    let after_export = listing(&s.data_dir());
+    let done = research(&s, &["research", "preview", "--protocol", study.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&done.stdout).contains("as participant p-"));
+    assert_eq!(listing(&s.data_dir()), after_export);
+
+    // No data yet: the preview neither creates the data dir nor a database.
+    let fresh = Sandbox::new();
+    let study = protocol(&fresh, "");
+    assert!(!fresh.data_dir().exists());
+    let done = research(&fresh, &["research", "preview", "--protocol", study.to_str().unwrap()]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(!fresh.data_dir().exists(), "{:?}", listing(fresh.dir.path()));
 }

@@ -5,11 +5,20 @@
 use crate::model::Category;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use toml::Spanned;
 
-/// The most Mast reads of a user's rules file; a rules file is a few kilobytes.
-pub const MAX_RULES_FILE: u64 = 4 << 20;
+/// The largest rules file accepted. A person's own rules are a few kilobytes; a file of
+/// megabytes is a mistake (a log or a dump saved under the name), and every command loads
+/// the rules before anything else.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// The most platforms, variants, browsers and webapps a file may define, all together.
+pub const MAX_ENTRIES: usize = 10_000;
+/// The most app, title and url patterns a file may list, all together: each one is
+/// looked at when a window is classified.
+pub const MAX_PATTERNS: usize = 50_000;
 
 /// The effective rules, in precedence order. Serialised canonically for the fingerprint,
 /// so every field that changes classification must be in here.
@@ -141,15 +150,26 @@ pub(super) struct Parsed {
 pub(super) struct Source<'a> {
     pub path: &'a Path,
     pub text: &'a str,
+    /// The byte offset of each line's start, found once: counting the newlines before
+    /// every entry made loading a large file quadratic.
+    line_starts: OnceCell<Vec<usize>>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    pub(super) fn new(path: &'a Path, text: &'a str) -> Source<'a> {
+        Source { path, text, line_starts: OnceCell::new() }
+    }
+
     fn error(&self, message: String) -> Error {
         Error::Rules { path: self.path.to_path_buf(), message }
     }
 
+    /// The line (from 1) holding the byte at `offset`.
     fn line(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+        let starts = self
+            .line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        starts.partition_point(|&start| start <= offset)
     }
 
     /// "platform 'youtube' (line 12)": how every validation error names what is wrong.
@@ -159,7 +179,11 @@ impl Source<'_> {
 }
 
 pub(super) fn parse(src: &Source<'_>) -> Result<Parsed> {
+    if src.text.len() > MAX_FILE_BYTES {
+        return Err(too_large(src.path));
+    }
     let raw: RawFile = toml::from_str(src.text).map_err(|e| src.error(toml_message(&e)))?;
+    check_counts(src, &raw)?;
     let mut ids = Ids::default();
     let mut set = RuleSet::default();
     for b in raw.browser {
@@ -180,6 +204,46 @@ pub(super) fn parse(src: &Source<'_>) -> Result<Parsed> {
         })
         .collect();
     Ok(Parsed { disable, set })
+}
+
+/// The error for a file over [`MAX_FILE_BYTES`], also given before one is read whole.
+pub(super) fn too_large(path: &Path) -> Error {
+    Error::Rules {
+        path: path.to_path_buf(),
+        message: format!(
+            "it is larger than {} MiB, the most a rules file may hold; keep only your own rules and changes in it \
+             (the built-in rules apply without being copied)",
+            MAX_FILE_BYTES >> 20
+        ),
+    }
+}
+
+/// Refuses a file with more entries or patterns than [`MAX_ENTRIES`] and [`MAX_PATTERNS`].
+fn check_counts(src: &Source<'_>, raw: &RawFile) -> Result<()> {
+    let entries =
+        raw.browser.len() + raw.webapp.len() + raw.platform.iter().map(|p| 1 + p.variant.len()).sum::<usize>();
+    if entries > MAX_ENTRIES {
+        return Err(src.error(format!(
+            "it defines {entries} platforms, variants, browsers and webapps, more than the {MAX_ENTRIES} a rules \
+             file may hold; keep only the ones you use"
+        )));
+    }
+    let patterns = raw.platform.iter().map(|p| {
+        p.apps.len()
+            + p.titles.len()
+            + p.urls.len()
+            + p.variant.iter().map(|v| v.apps.len() + v.titles.len() + v.urls.len()).sum::<usize>()
+    });
+    let patterns = patterns.sum::<usize>()
+        + raw.browser.iter().map(|b| b.apps.len()).sum::<usize>()
+        + raw.webapp.iter().map(|w| w.class_prefixes.len()).sum::<usize>();
+    if patterns > MAX_PATTERNS {
+        return Err(src.error(format!(
+            "it lists {patterns} apps and patterns, more than the {MAX_PATTERNS} a rules file may hold; keep only \
+             the ones you use"
+        )));
+    }
+    Ok(())
 }
 
 fn browser(src: &Source<'_>, ids: &mut Ids, b: RawBrowser) -> Result<BrowserDef> {
@@ -244,10 +308,11 @@ fn platform(src: &Source<'_>, ids: &mut Ids, p: RawPlatform) -> Result<PlatformD
     };
     let own = patterns(src, &at, p.apps, p.titles, p.urls)?;
     let mut variants: Vec<VariantDef> = Vec::new();
+    let mut variant_ids: HashSet<String> = HashSet::new();
     for v in p.variant {
         let vat = format!("{at}, variant '{}'", v.id.get_ref());
         check_id(src, &vat, &v.id)?;
-        if variants.iter().any(|d| &d.id == v.id.get_ref()) {
+        if !variant_ids.insert(v.id.get_ref().clone()) {
             return Err(src.error(format!("{vat} appears twice; merge the two variants or rename one")));
         }
         if matches!(v.id.get_ref().as_str(), "app" | "title" | "url") {
@@ -281,19 +346,20 @@ fn platform(src: &Source<'_>, ids: &mut Ids, p: RawPlatform) -> Result<PlatformD
 ///   built-in one that matches the same title; new browsers and webapps likewise.
 pub(super) fn merge(builtin: RuleSet, user: Parsed, src: &Source<'_>) -> Result<RuleSet> {
     let Parsed { disable, set: user } = user;
+    // Sets of ids, so that merging stays linear in the size of the file.
+    let ids = |set: &RuleSet| -> HashSet<String> {
+        let browsers = set.browsers.iter().map(|b| b.id.clone());
+        let webapps = set.webapps.iter().map(|w| w.id.clone());
+        browsers.chain(webapps).chain(set.platforms.iter().map(|p| p.id.clone())).collect()
+    };
+    let (user_ids, builtin_ids) = (ids(&user), ids(&builtin));
     for (id, line) in &disable {
-        let defined = user.browsers.iter().any(|b| &b.id == id)
-            || user.webapps.iter().any(|w| &w.id == id)
-            || user.platforms.iter().any(|p| &p.id == id);
-        if defined {
+        if user_ids.contains(id) {
             return Err(src.error(format!(
                 "'{id}' is both disabled (line {line}) and defined in this file; remove it from `disable` to replace the built-in, or delete the definition"
             )));
         }
-        let known = builtin.browsers.iter().any(|b| &b.id == id)
-            || builtin.webapps.iter().any(|w| &w.id == id)
-            || builtin.platforms.iter().any(|p| &p.id == id);
-        if !known {
+        if !builtin_ids.contains(id) {
             let ids: Vec<&str> = builtin.platforms.iter().map(|p| p.id.as_str()).collect();
             return Err(src.error(format!(
                 "`disable` (line {line}) names '{id}', which is no built-in platform, browser or webapp; built-in platforms are {}",
@@ -301,7 +367,8 @@ pub(super) fn merge(builtin: RuleSet, user: Parsed, src: &Source<'_>) -> Result<
             )));
         }
     }
-    let disabled = |id: &str| disable.iter().any(|(d, _)| d == id);
+    let disabled: HashSet<&str> = disable.iter().map(|(d, _)| d.as_str()).collect();
+    let disabled = |id: &str| disabled.contains(id);
     Ok(RuleSet {
         browsers: overlay(builtin.browsers, user.browsers, |b| &b.id, &disabled),
         webapps: overlay(builtin.webapps, user.webapps, |w| &w.id, &disabled),
@@ -310,11 +377,12 @@ pub(super) fn merge(builtin: RuleSet, user: Parsed, src: &Source<'_>) -> Result<
 }
 
 fn overlay<T>(builtin: Vec<T>, user: Vec<T>, id: impl Fn(&T) -> &String, disabled: &dyn Fn(&str) -> bool) -> Vec<T> {
-    let mut replacements: Vec<Option<T>> = Vec::new();
+    let builtin_ids: HashSet<String> = builtin.iter().map(|b| id(b).clone()).collect();
+    let mut replacements: HashMap<String, T> = HashMap::new();
     let mut added = Vec::new();
     for u in user {
-        if builtin.iter().any(|b| id(b) == id(&u)) {
-            replacements.push(Some(u));
+        if builtin_ids.contains(id(&u)) {
+            replacements.insert(id(&u).clone(), u);
         } else {
             added.push(u);
         }
@@ -324,11 +392,7 @@ fn overlay<T>(builtin: Vec<T>, user: Vec<T>, id: impl Fn(&T) -> &String, disable
         if disabled(id(&b)) {
             continue;
         }
-        let slot = replacements.iter_mut().find(|r| r.as_ref().is_some_and(|r| id(r) == id(&b)));
-        match slot.and_then(Option::take) {
-            Some(r) => out.push(r),
-            None => out.push(b),
-        }
+        out.push(replacements.remove(id(&b)).unwrap_or(b));
     }
     out
 }
@@ -344,17 +408,18 @@ fn toml_message(e: &toml::de::Error) -> String {
     }
 }
 
+/// The ids seen so far, by kind, with the line of each.
 #[derive(Default)]
-struct Ids(Vec<(String, &'static str, usize)>);
+struct Ids(HashMap<(&'static str, String), usize>);
 
 impl Ids {
     fn insert(&mut self, src: &Source<'_>, at: &str, kind: &'static str, id: &Spanned<String>) -> Result<()> {
-        if let Some((_, _, line)) = self.0.iter().find(|(i, k, _)| i == id.get_ref() && *k == kind) {
+        let line = src.line(id.span().start);
+        if let Some(first) = self.0.insert((kind, id.get_ref().clone()), line) {
             return Err(
-                src.error(format!("{at} repeats the id of the {kind} on line {line}; merge the two or rename one"))
+                src.error(format!("{at} repeats the id of the {kind} on line {first}; merge the two or rename one"))
             );
         }
-        self.0.push((id.get_ref().clone(), kind, src.line(id.span().start)));
         Ok(())
     }
 }

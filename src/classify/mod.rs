@@ -20,8 +20,11 @@
 
 mod browser;
 mod file;
-pub use file::MAX_RULES_FILE;
 mod pattern;
+
+pub use file::{
+    MAX_ENTRIES as MAX_RULES_ENTRIES, MAX_FILE_BYTES as MAX_RULES_FILE_BYTES, MAX_PATTERNS as MAX_RULES_PATTERNS,
+};
 #[cfg(test)]
 mod tests;
 
@@ -41,7 +44,7 @@ const DEFAULT_RULES_PATH: &str = "rules/default.toml (built in)";
 
 /// Part of the fingerprint: bump it when the matching code changes what the same rules
 /// decide, so that history is reclassified.
-const ENGINE_VERSION: &str = "mast-classify-1";
+const ENGINE_VERSION: &str = "mast-classify-2";
 
 /// A window as classification sees it.
 #[derive(Clone, Copy, Debug)]
@@ -124,18 +127,44 @@ impl Rules {
     ///
     /// [`crate::Error::Rules`] naming the file when it is not valid TOML (with toml's line
     /// and column), has an unknown field or category, an empty or match-everything
-    /// pattern, a repeated id, or disables an id that is not built in. The message names
-    /// the entry and says how to fix it.
+    /// pattern, a repeated id, or disables an id that is not built in; or when it is larger
+    /// than [`MAX_RULES_FILE_BYTES`] or defines more than [`MAX_RULES_ENTRIES`] entries or
+    /// [`MAX_RULES_PATTERNS`] patterns. The message names the entry and says how to fix it.
     pub fn load(user: Option<(&Path, &str)>) -> Result<Rules> {
         let Some((path, text)) = user else {
             return Ok(Rules::builtin());
         };
-        let src = file::Source { path, text };
+        let src = file::Source::new(path, text);
         let parsed = file::parse(&src)?;
         let set = file::merge(builtin_set().clone(), parsed, &src)?;
         let rules = Rules::compile(&set);
         tracing::debug!(path = %path.display(), fingerprint = %rules.fingerprint(), "loaded user rules");
         Ok(rules)
+    }
+
+    /// The built-in rules merged with the user's rules file at `path`, or the built-in
+    /// rules alone when there is no such file. At most [`MAX_RULES_FILE_BYTES`] are read:
+    /// a larger file is refused before it is read whole.
+    ///
+    /// # Errors
+    ///
+    /// As [`Rules::load`], and [`crate::Error::Rules`] for a file too large or not UTF-8;
+    /// [`crate::Error::Io`] when it cannot be read.
+    pub fn load_file(path: &Path) -> Result<Rules> {
+        // Opened the one safe way (a FIFO is refused, never waited on); one byte more than
+        // the cap is read, so a file over it is known without reading it whole.
+        use std::io::Read;
+        let Some(file) = crate::files::open(path)? else { return Ok(Rules::builtin()) };
+        let mut bytes = Vec::new();
+        file.take(MAX_RULES_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| crate::Error::io(path, e))?;
+        if bytes.len() > MAX_RULES_FILE_BYTES {
+            return Err(file::too_large(path));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| crate::Error::Rules {
+            path: path.to_path_buf(),
+            message: format!("it is not UTF-8 text (byte {} is not); save it as UTF-8", e.utf8_error().valid_up_to()),
+        })?;
+        Rules::load(Some((path, &text)))
     }
 
     /// Which platform and category the window belongs to.
@@ -177,7 +206,7 @@ impl Rules {
 fn builtin_set() -> &'static file::RuleSet {
     static SET: OnceLock<file::RuleSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let src = file::Source { path: Path::new(DEFAULT_RULES_PATH), text: DEFAULT_RULES };
+        let src = file::Source::new(Path::new(DEFAULT_RULES_PATH), DEFAULT_RULES);
         // Merging over nothing keeps the file's order and rejects a stray `disable`.
         match file::parse(&src) {
             Ok(parsed) => file::merge(file::RuleSet::default(), parsed, &src).unwrap_or_else(|e| panic!("{e}")),
@@ -505,7 +534,7 @@ impl Compiled {
     fn url_rule(&self, url: Option<&str>, t: &mut Trace<'_>) -> Option<usize> {
         let url = url.filter(|u| !u.trim().is_empty())?;
         let Some(parsed) = parse_url(url) else {
-            t.note(|| format!("url '{url}' names no host: no url rule applies"));
+            t.note(|| format!("url '{url}' is no http or https url: no url rule applies"));
             return None;
         };
         match self.urls.iter().find(|r| r.pattern.matches(&parsed)) {

@@ -158,20 +158,25 @@ pub(super) struct ParsedUrl<'a> {
     pub path: &'a str,
 }
 
-/// Splits a url into host and path without a url crate: the rules only need these two,
-/// and a url that does not parse simply matches nothing. Urls without a scheme
-/// (`youtube.com/shorts/x`, as some imports store them) are accepted too.
+/// Splits an http or https url into host and path, without a url crate: the rules need
+/// only these two, and a url that does not parse simply matches nothing.
+///
+/// Only http and https urls name a site. Any other scheme (`javascript:`, `data:`,
+/// `file:`, `about:`, `view-source:` …) or no scheme at all gives `None`, whatever text
+/// follows: `javascript:alert('instagram.com')` is not Instagram. The host is read the way
+/// browsers read it (WHATWG): any run of `/` and `\` after the scheme, the authority ending
+/// at the first `/`, `\`, `?` or `#`, the user info up to its *last* `@` dropped, then the
+/// port; so `https://user@instagram.com@evil.example/` is `evil.example`.
 pub(super) fn parse_url(url: &str) -> Option<ParsedUrl<'_>> {
     let url = url.trim();
-    let rest = match url.find("://") {
-        Some(i) => &url[i + 3..],
-        // `about:blank`, `mailto:…`: no host to match.
-        None if url.contains(':') && !url.contains('.') => return None,
-        None => url,
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (scheme, rest) = url.split_once(':')?;
+    if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
+        return None;
+    }
+    let rest = rest.trim_start_matches(['/', '\\']);
+    let authority_end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    let path = if tail.starts_with('/') { tail } else { "" };
+    let path = if tail.starts_with('/') || tail.starts_with('\\') { tail } else { "" };
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
     let host = if host_port.starts_with('[') {
         // An IPv6 literal: keep it whole; no rule names one, so it matches nothing.
@@ -256,13 +261,52 @@ mod tests {
         let u = parse_url("https://User@WWW.YouTube.com:443/shorts/abc?x=1").unwrap();
         assert_eq!(u.host, "www.youtube.com");
         assert_eq!(u.path, "/shorts/abc?x=1");
-        let u = parse_url("youtube.com/shorts/abc").unwrap();
+        let u = parse_url("HTTP://youtube.com/shorts/abc").unwrap();
         assert_eq!((&*u.host, u.path), ("youtube.com", "/shorts/abc"));
         let u = parse_url("https://youtube.com?x").unwrap();
         assert_eq!((&*u.host, u.path), ("youtube.com", ""));
-        assert!(parse_url("about:blank").is_none());
-        assert!(parse_url("file:///home/me/x.html").is_none());
         assert_eq!(parse_url("https://www.reddit.com./r/rust").unwrap().host, "www.reddit.com");
+    }
+
+    /// Regression: a `javascript:` (or any non-http(s)) url whose text held a platform's
+    /// domain was classified as that platform, because the host was looked for in the
+    /// whole text. Only the parsed host of an http or https url counts.
+    #[test]
+    fn only_the_host_of_an_http_url_names_a_site() {
+        let instagram = UrlPattern::new("instagram.com");
+        let youtube = UrlPattern::new("youtube.com");
+        let is = |p: &UrlPattern, u: &str| parse_url(u).is_some_and(|u| p.matches(&u));
+        for (url, want) in [
+            ("https://www.instagram.com/x", true),
+            ("http://instagram.com", true),
+            ("https:instagram.com/p/1", true),
+            ("https:\\\\instagram.com\\p", true),
+            ("https://user:pw@instagram.com:8443/", true),
+            ("https://evil.example@instagram.com/", true),
+            ("javascript:alert('instagram.com')", false),
+            ("javascript://instagram.com/%0aalert(1)", false),
+            ("data:text/html,https://instagram.com/", false),
+            ("file:///home/me/instagram.com/index.html", false),
+            ("about:blank#instagram.com", false),
+            ("view-source:https://instagram.com/", false),
+            ("chrome-extension://instagram.com/", false),
+            ("ftp://instagram.com/", false),
+            ("instagram.com/p/1", false),
+            ("https://evil.example/?instagram.com", false),
+            ("https://evil.example/#instagram.com", false),
+            ("https://evil.example/instagram.com", false),
+            ("https://instagram.com.evil.example/", false),
+            ("https://user@instagram.com@evil.example", false),
+            ("https://instagram.com@evil.example/", false),
+            ("https://evil.example\\@instagram.com/", false),
+            ("https://notinstagram.com/", false),
+            ("https://", false),
+        ] {
+            assert_eq!(is(&instagram, url), want, "{url}");
+        }
+        assert!(is(&youtube, "https://m.youtube.com"));
+        assert!(is(&youtube, "https://M.YouTube.com./watch?v=1"));
+        assert!(!is(&youtube, "javascript:location='https://m.youtube.com'"));
     }
 
     #[test]

@@ -435,6 +435,9 @@ fn url_rules_win_over_title_rules() {
         "https://instagram.com.evil.example/",
         "about:blank",
         "https://github.com/ytdl-org/youtube-dl",
+        "javascript:alert('instagram.com')",
+        "data:text/html,<a href=https://www.instagram.com/>",
+        "https://user@instagram.com@evil.example/",
     ] {
         assert_eq!(r.classify(w("Anything — Mozilla Firefox", url)).platform, None, "{url}");
     }
@@ -603,6 +606,58 @@ fn validation_errors_name_the_entry_and_the_fix() {
 
     let e = load_err("[[platform]]\nid = \"foo\"\ncategory = \"social\"\ntitles = [\"F\"]\n[[platform.variant]]\nid = \"url\"\nurls = [\"f.com\"]\n");
     assert!(e.contains("variant 'url'"), "{e}");
+}
+
+/// A rules file of `n` platforms, each with a title and a url pattern.
+fn many_platforms(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("[[platform]]\nid = \"p{i}\"\ncategory = \"social\"\ntitles = [\"* - Site {i}\"]\nurls = [\"site{i}.example\"]\n"))
+        .collect()
+}
+
+/// Regression: loading was quadratic in the file's size (each entry's line was found by
+/// counting newlines from the start, each id checked against every earlier one), so a
+/// 10 MB file stalled every command for minutes. Now a file over the cap is refused with
+/// a message saying the limit; the load time of a large file is `benches/rules.rs`.
+#[test]
+fn a_rules_file_over_the_caps_is_refused_with_the_limit() {
+    let big = format!("# {}\n", "x".repeat(crate::classify::MAX_RULES_FILE_BYTES));
+    let e = load_err(&big);
+    assert!(e.contains("/home/me/.config/mast/rules.toml") && e.contains("larger than 1 MiB"), "{e}");
+    assert!(e.contains("keep only your own rules"), "{e}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    std::fs::write(&path, &big).unwrap();
+    let e = Rules::load_file(&path).unwrap_err();
+    assert_eq!(e.code(), "rules");
+    assert!(e.to_string().contains("larger than 1 MiB"), "{e}");
+    std::fs::write(&path, b"# \xff\n").unwrap();
+    assert!(Rules::load_file(&path).unwrap_err().to_string().contains("not UTF-8"));
+    assert_eq!(Rules::load_file(&dir.path().join("none.toml")).unwrap().fingerprint(), rules().fingerprint());
+
+    let e =
+        load_err(&"[[webapp]]\nid = \"w\"\nclass_prefixes = [\"w\"]\n".repeat(crate::classify::MAX_RULES_ENTRIES + 1));
+    assert!(e.contains(&format!("defines {} platforms", crate::classify::MAX_RULES_ENTRIES + 1)), "{e}");
+    assert!(e.contains(&format!("more than the {}", crate::classify::MAX_RULES_ENTRIES)), "{e}");
+
+    let apps: Vec<String> = (0..=crate::classify::MAX_RULES_PATTERNS).map(|i| format!("\"a{i}\"")).collect();
+    let e = load_err(&format!("[[platform]]\nid = \"a\"\ncategory = \"social\"\napps = [{}]\n", apps.join(",")));
+    assert!(e.contains(&format!("more than the {}", crate::classify::MAX_RULES_PATTERNS)), "{e}");
+}
+
+#[test]
+fn a_large_rules_file_loads_with_its_line_numbers_right() {
+    let text = many_platforms(8_000);
+    assert!(text.len() < crate::classify::MAX_RULES_FILE_BYTES);
+    let r = load(&text).unwrap();
+    assert_eq!(r.platforms().len(), 8_000 + rules().platforms().len());
+    assert_eq!(r.platforms()[7_999].id, "p7999", "the user's platforms come first, in file order");
+    let v = r.classify(WindowRef { app: "firefox", exe: None, title: "x", url: Some("https://site7999.example/") });
+    assert_eq!(v.rule.as_deref(), Some("p7999.url"));
+    // A repeat found at the end of the file names both lines.
+    let e = load_err(&format!("{text}[[platform]]\nid = \"p3\"\ncategory = \"social\"\ntitles = [\"T\"]\n"));
+    assert!(e.contains("platform 'p3' (line 40002) repeats the id of the platform on line 17"), "{e}");
 }
 
 #[test]

@@ -187,18 +187,18 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
             let mut family = Family::create(&env.paths.data_dir, &setup, KdfParams::default(), now.ms)?;
             let mut store = env.store()?;
             let status = family.sync(&mut store, &env.settings, now, true)?;
-            println!("Created the family '{}' in {}.", status.name, status.folder);
-            println!("Share the folder with the family's devices through your sync tool, then on each run:");
-            println!("  mast family join --folder <the folder there> --member <their name>");
-            println!("and tell them the passphrase in person. Add shared goals with `mast family add`.");
+            outln!("Created the family '{}' in {}.", status.name, status.folder);
+            outln!("Share the folder with the family's devices through your sync tool, then on each run:");
+            outln!("  mast family join --folder <the folder there> --member <their name>");
+            outln!("and tell them the passphrase in person. Add shared goals with `mast family add`.");
         }
         FamilyCommand::Join { folder, member, pass } => {
             let setup = JoinFamily { folder, member, passphrase: passphrase(&pass, false)? };
             let mut family = Family::join(&env.paths.data_dir, &setup, now.ms)?;
             let mut store = env.store()?;
             let status = family.sync(&mut store, &env.settings, now, true)?;
-            println!("Joined the family '{}' as {}.", status.name, status.me.name);
-            println!(
+            outln!("Joined the family '{}' as {}.", status.name, status.me.name);
+            outln!(
                 "{} shared goal(s) apply to you. `mast family preview` shows what this device shares.",
                 status.goals.iter().filter(|g| g.applies_to_me).count()
             );
@@ -230,15 +230,15 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
             if json {
                 print_json(&preview)?;
             } else {
-                println!("This device shares, encrypted, in {}/{}:", family.folder().display(), preview.file);
-                println!("  member: {}", preview.adherence.member);
+                outln!("This device shares, encrypted, in {}/{}:", family.folder().display(), preview.file);
+                outln!("  member: {}", preview.adherence.member);
                 for day in &preview.adherence.days {
                     let totals: Vec<String> = day.totals.iter().map(|(t, s)| format!("{t} {}", duration(*s))).collect();
                     let goals: Vec<String> =
                         day.goals.iter().map(|(g, m)| format!("{g} {}", status_word(m.status))).collect();
-                    println!("  {}  totals: {}  goals: {}", day.date, or_none(&totals), or_none(&goals));
+                    outln!("  {}  totals: {}  goals: {}", day.date, or_none(&totals), or_none(&goals));
                 }
-                println!("Never shared: {}.", preview.never_shared.join("; "));
+                outln!("Never shared: {}.", preview.never_shared.join("; "));
             }
         }
         FamilyCommand::Leave { yes } => {
@@ -249,19 +249,19 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
                 }
                 eprint!(
                     "Leave the family '{}' and remove this device's files from {}? [y/N] ",
-                    family.name(),
+                    mast::terminal::Shown(family.name()),
                     family.folder().display()
                 );
                 let mut answer = String::new();
                 std::io::stdin().read_line(&mut answer)?;
                 if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                    println!("Nothing changed.");
+                    outln!("Nothing changed.");
                     return Ok(());
                 }
             }
             let name = family.name().to_owned();
             family.leave(&mut env.store()?, now.ms)?;
-            println!("Left the family '{name}': this device's files are removed from the folder, and the shared goals from this device.");
+            outln!("Left the family '{name}': this device's files are removed from the folder, and the shared goals from this device.");
         }
     }
     Ok(())
@@ -282,7 +282,7 @@ fn act(env: &Env, action: FamilyAction, now: Now, done: &str) -> Result<()> {
         (_, Some(id), Some(objective)) => format!("{id} {objective}"),
         (_, id, _) => id.unwrap_or_default(),
     };
-    println!("{done}: {what}");
+    outln!("{done}: {what}");
     Ok(())
 }
 
@@ -316,9 +316,9 @@ fn mark(s: Status) -> char {
 }
 
 fn print_status(s: &FamilyStatus) {
-    println!("Family '{}' · folder {} · you: {}", s.name, s.folder, s.me.name);
-    println!();
-    println!("Members");
+    outln!("Family '{}' · folder {} · you: {}", s.name, s.folder, s.me.name);
+    outln!();
+    outln!("Members");
     for m in &s.members {
         let mut tags = Vec::new();
         if m.creator {
@@ -336,12 +336,12 @@ fn print_status(s: &FamilyStatus) {
                 .unwrap_or_default(),
             None => "not published yet".into(),
         };
-        println!("  {:<16} {:<12} {}  {}", m.name, m.device, tags.join(", "), published);
+        outln!("  {:<16} {:<12} {}  {}", m.name, m.device, tags.join(", "), published);
     }
-    println!();
-    println!("Shared goals");
+    outln!();
+    outln!("Shared goals");
     if s.goals.is_empty() {
-        println!(
+        outln!(
             "  none yet{}",
             if s.me.organiser {
                 "; add one with `mast family add`"
@@ -352,24 +352,24 @@ fn print_status(s: &FamilyStatus) {
     }
     for g in &s.goals {
         let who = if g.goal.members.is_empty() { "everyone".to_string() } else { g.goal.members.join(", ") };
-        println!("  {}  {}  for {}{}", g.id, g.objective, who, if g.applies_to_me { " (applies to you)" } else { "" });
+        outln!("  {}  {}  for {}{}", g.id, g.objective, who, if g.applies_to_me { " (applies to you)" } else { "" });
     }
     let pending: Vec<_> = s.proposals.iter().filter(|p| p.status == ProposalStatus::Pending).collect();
     if !pending.is_empty() {
-        println!();
-        println!("Proposals waiting for an organiser");
+        outln!();
+        outln!("Proposals waiting for an organiser");
         for p in pending {
-            println!("  {}  {}  from {}", p.id, p.objective, p.proposed_by);
+            outln!("  {}  {}  from {}", p.id, p.objective, p.proposed_by);
         }
     }
-    println!();
-    println!("This week ({} to {})   M T W T F S S", s.week.from, s.week.to);
+    outln!();
+    outln!("This week ({} to {})   M T W T F S S", s.week.from, s.week.to);
     if s.week.rows.is_empty() {
-        println!("  nothing published yet");
+        outln!("  nothing published yet");
     }
     for r in &s.week.rows {
         let marks: String = r.days.iter().map(|d| format!("{} ", mark(d.status))).collect();
-        println!(
+        outln!(
             "  {:<12} {:<30} {}  kept {} of {} · {}",
             r.member,
             truncate(&r.objective, 30),
@@ -379,12 +379,12 @@ fn print_status(s: &FamilyStatus) {
             duration(r.seconds)
         );
     }
-    println!("  ✓ kept  ✗ broken  ! at risk today  · no verdict");
+    outln!("  ✓ kept  ✗ broken  ! at risk today  · no verdict");
     if !s.problems.is_empty() {
-        println!();
-        println!("Files not merged");
+        outln!();
+        outln!("Files not merged");
         for p in &s.problems {
-            println!("  {}: {}", p.file, p.message);
+            outln!("  {}: {}", p.file, p.message);
         }
     }
 }

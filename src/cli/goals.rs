@@ -179,7 +179,7 @@ fn add(env: &Env, target: &str, kind: &KindArgs, weekdays: Option<&str>) -> Resu
     let weekdays = weekdays.map(days).transpose()?.unwrap_or_default();
     let new = NewGoal { target, kind, weekdays, source: GoalSource::Personal };
     let goal = goal_changes::add(&mut env.store()?, &env.rules, &new, now_ms())?;
-    println!("Added goal {}: {goal}", goal.id);
+    outln!("Added goal {}: {goal}", goal.id);
     Ok(())
 }
 
@@ -188,7 +188,7 @@ fn list(env: &Env, json: bool) -> Result<()> {
     if json {
         return print_json(&goals);
     }
-    print!("{}", render(&goals));
+    print!("{}", mast::terminal::printable_lines(&render(&goals)));
     Ok(())
 }
 
@@ -266,13 +266,13 @@ fn edit(env: &Env, id: GoalId, target: Option<&str>, kind: &KindArgs, weekdays: 
         new.weekdays = days(d)?;
     }
     let goal = goal_changes::edit(&mut store, &env.rules, id, &new, now_ms())?;
-    println!("Goal {id} is now: {goal}");
+    outln!("Goal {id} is now: {goal}");
     Ok(())
 }
 
 fn remove(env: &Env, id: GoalId) -> Result<()> {
     let goal = goal_changes::remove(&mut env.store()?, id)?;
-    println!("Removed goal {id}: {goal}");
+    outln!("Removed goal {id}: {goal}");
     Ok(())
 }
 
@@ -280,14 +280,14 @@ fn pause(env: &Env, id: GoalId, paused: bool) -> Result<()> {
     let mut store = env.store()?;
     let goal = store.require_goal(id)?;
     if goal.paused == paused {
-        println!("Goal {id} is already {}: {goal}", if paused { "paused" } else { "active" });
+        outln!("Goal {id} is already {}: {goal}", if paused { "paused" } else { "active" });
         return Ok(());
     }
     goal_changes::set_paused(&mut store, &env.rules, id, paused, now_ms())?;
     if paused {
-        println!("Paused goal {id}: {goal}. `mast goals resume {id}` brings it back.");
+        outln!("Paused goal {id}: {goal}. `mast goals resume {id}` brings it back.");
     } else {
-        println!("Resumed goal {id}: {goal}");
+        outln!("Resumed goal {id}: {goal}");
     }
     Ok(())
 }

@@ -86,7 +86,7 @@ pub fn run(env: &Env, args: ImportArgs, demo: bool) -> Result<()> {
             summary: &summary,
         });
     }
-    print!("{}", render(&summary, &file.display().to_string()));
+    print!("{}", mast::terminal::printable_lines(&render(&summary, &file.display().to_string())));
     Ok(())
 }
 
@@ -125,6 +125,13 @@ fn render(s: &Summary, file: &str) -> String {
             "Left out: {} away from the computer, {} already covered by stored or earlier events.",
             duration(s.afk_seconds),
             duration(s.overlap_seconds)
+        );
+    }
+    if s.repaired_texts > 0 {
+        let _ = writeln!(
+            out,
+            "Repaired: {} titles or other texts held undecodable characters, kept with \u{fffd} in their place.",
+            s.repaired_texts
         );
     }
     if s.skipped_total() > 0 {

@@ -5,6 +5,7 @@ use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
 use mast::localday;
 use mast::store::SpanRow;
+use mast::terminal::Shown;
 
 pub fn run(env: &Env, day: Option<&str>, last: usize, json: bool) -> Result<()> {
     let store = env.store()?;
@@ -23,10 +24,10 @@ pub fn run(env: &Env, day: Option<&str>, last: usize, json: bool) -> Result<()> 
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("No spans recorded yet. Start tracking with `mast track`.");
+        outln!("No spans recorded yet. Start tracking with `mast track`.");
     }
     for r in &rows {
-        println!("{}", line(r));
+        outln!("{}", line(r));
     }
     Ok(())
 }
@@ -40,12 +41,12 @@ fn line(r: &SpanRow) -> String {
         (Some(p), Some(c)) => format!("  [{p} · {c}]"),
         _ => String::new(),
     };
-    let title = r.title.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
+    let title = r.title.as_deref().map(|t| format!(" — {}", Shown(t))).unwrap_or_default();
     format!(
         "{}  {:>7}  {}{}{}",
         local(r.start_ms).unwrap_or_default(),
         super::duration((r.end_ms - r.start_ms) as f64 / 1000.0),
-        r.app,
+        Shown(&r.app),
         title,
         target
     )

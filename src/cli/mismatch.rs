@@ -62,7 +62,7 @@ pub fn run(env: &Env, args: &MismatchArgs) -> Result<()> {
         return print_json(&report);
     }
     let names: HashMap<String, String> = env.rules.platforms().iter().map(|p| (p.id.clone(), p.name.clone())).collect();
-    print!("{}", render(&report, &names));
+    print!("{}", mast::terminal::printable_lines(&render(&report, &names)));
     Ok(())
 }
 

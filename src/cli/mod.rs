@@ -9,6 +9,17 @@ use mast::paths::Paths;
 use mast::settings::Settings;
 use mast::store::{Classifier, Store};
 
+/// `println!` for a line that may hold text from the store, an import, a file or the
+/// family folder: its control characters are shown, not obeyed ([`mast::terminal`]).
+macro_rules! outln {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", mast::terminal::printable_lines(&format!($($arg)*)))
+    };
+}
+
 pub mod demo;
 pub mod export;
 pub mod family;
@@ -37,7 +48,7 @@ impl Env {
             paths = paths.demo();
         }
         let settings = Settings::load(&paths.config_file())?;
-        let rules = load_rules(&paths)?;
+        let rules = mast::track::session::load_rules(&paths)?;
         Ok(Env { paths, settings, rules })
     }
 
@@ -67,10 +78,6 @@ impl Env {
                 .with_context(|| format!("'{s}' is not a date: use YYYY-MM-DD (e.g. 2026-03-29), today or yesterday")),
         }
     }
-}
-
-pub fn load_rules(paths: &Paths) -> Result<Rules> {
-    Ok(mast::track::session::load_rules(paths)?)
 }
 
 pub fn now_ms() -> Millis {

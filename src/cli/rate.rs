@@ -87,7 +87,7 @@ pub fn run(env: &Env, args: RateArgs) -> Result<()> {
         ),
         None => format!("{}", rating.day),
     };
-    println!("Rated {what}: {}.", if worth { "worth it" } else { "not worth it" });
+    outln!("Rated {what}: {}.", if worth { "worth it" } else { "not worth it" });
     Ok(())
 }
 
@@ -98,20 +98,20 @@ fn list(env: &Env, json: bool) -> Result<()> {
         return print_json(&ratings);
     }
     if ratings.is_empty() {
-        println!("No ratings yet. Rate with: mast rate --session worth|not, or mast rate --day not");
+        outln!("No ratings yet. Rate with: mast rate --session worth|not, or mast rate --day not");
         return Ok(());
     }
     for r in &ratings {
         let verdict = if r.worth { "worth it" } else { "not worth it" };
         match &r.platform {
-            Some(p) => println!(
+            Some(p) => outln!(
                 "{}  session  {p:<12} {}–{} ({})  {verdict}",
                 r.day,
                 clock(r.start_ms),
                 clock(r.end_ms),
                 super::duration((r.end_ms - r.start_ms) as f64 / 1000.0)
             ),
-            None => println!("{}  day      {:<12} {verdict}", r.day, ""),
+            None => outln!("{}  day      {:<12} {verdict}", r.day, ""),
         }
     }
     Ok(())

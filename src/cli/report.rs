@@ -51,7 +51,7 @@ pub fn run(env: &Env, args: &ReportArgs) -> Result<()> {
     if args.json {
         return print_json(&report);
     }
-    print!("{}", render(&report));
+    print!("{}", mast::terminal::printable_lines(&render(&report)));
     Ok(())
 }
 

@@ -54,30 +54,53 @@ pub enum ResearchCommand {
     },
 }
 
-fn prepare(env: &Env, protocol: &std::path::Path) -> Result<(mast::store::Store, Protocol, Participant, Data)> {
+/// The protocol, the store, the participant and the rows for a study. A preview writes
+/// nothing: where there is no database it reads an empty one in memory instead of creating
+/// one, and a participant new to the study is made up for the preview and not kept.
+fn prepare(
+    env: &Env,
+    protocol: &std::path::Path,
+    preview: bool,
+) -> Result<(mast::store::Store, Protocol, Option<Participant>, Data)> {
     let protocol = Protocol::load(protocol, &env.rules)?;
-    let store = env.store()?;
-    let participant = Participant::for_study(&env.paths, &protocol.study_id)?;
+    let (store, participant) = if preview {
+        let store = if env.paths.db().exists() { env.store()? } else { mast::store::Store::open_in_memory()? };
+        (store, Participant::existing(&env.paths, &protocol.study_id)?)
+    } else {
+        (env.store()?, Some(Participant::for_study(&env.paths, &protocol.study_id)?))
+    };
+    let made_up = match &participant {
+        Some(p) => p.clone(),
+        None => Participant::new()?,
+    };
     let params = report_params(&env.settings, env.today(), env.today());
-    let data = bundle::build(&store, params, &protocol, &participant, env.today())?;
+    let data = bundle::build(&store, params, &protocol, &made_up, env.today())?;
     Ok((store, protocol, participant, data))
 }
 
 pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
     match args.command {
         ResearchCommand::Preview { protocol, rows } => {
-            let (_, protocol, participant, data) = prepare(env, &protocol)?;
-            println!("Study: {} ({})", protocol.title, protocol.study_id);
-            println!("Your data from {} to {}, as participant {}:", data.from, data.to, participant.pseudonym);
+            let (_, protocol, participant, data) = prepare(env, &protocol, true)?;
+            outln!("Study: {} ({})", protocol.title, protocol.study_id);
+            match participant {
+                Some(p) => outln!("Your data from {} to {}, as participant {}:", data.from, data.to, p.pseudonym),
+                None => outln!(
+                    "Your data from {} to {}, as a new participant: your pseudonym and secret shift of dates are \
+                     chosen when you first export, so the dates below are shifted by a stand-in:",
+                    data.from,
+                    data.to
+                ),
+            }
             for (name, header, sample) in data.sample(rows) {
                 let n = data.counts().into_iter().find(|(t, _)| *t == name).map_or(0, |(_, n)| n);
-                println!("\n{name}: {n} rows{}", if n > rows { format!(", the first {rows}:") } else { ":".into() });
-                println!("  {}", header.join(", "));
+                outln!("\n{name}: {n} rows{}", if n > rows { format!(", the first {rows}:") } else { ":".into() });
+                outln!("  {}", header.join(", "));
                 for r in sample {
-                    println!("  {}", r.join(", "));
+                    outln!("  {}", r.join(", "));
                 }
             }
-            println!(
+            outln!(
                 "\nNever shared: window titles, urls, apps outside the study's list, executable paths, host and user \
                  names. Times are coarsened to {} minutes{}.",
                 protocol.granularity_minutes,
@@ -86,43 +109,39 @@ pub fn run(env: &Env, args: ResearchArgs) -> Result<()> {
                     mast::research::protocol::TimeMode::RelativeDays => "; days are numbered from the study's start",
                 }
             );
-            println!("To share it: mast research export --protocol FILE --out DIR --consent");
+            outln!("To share it: mast research export --protocol FILE --out DIR --consent");
         }
         ResearchCommand::Merge { bundles, out, json } => {
             let merged = mast::research::merge::merge(&bundles, &out)?;
             if json {
                 return print_json(&merged);
             }
-            println!(
-                "Merged {} participants of {} into {}:",
-                merged.participants.len(),
-                merged.study_id,
-                out.display()
-            );
+            outln!("Merged {} participants of {} into {}:", merged.participants.len(), merged.study_id, out.display());
             for (table, rows) in &merged.rows {
-                println!("  {table:<14} {rows:>9} rows   {}/{table}/participant=*/part-0.parquet", out.display());
+                outln!("  {table:<14} {rows:>9} rows   {}/{table}/participant=*/part-0.parquet", out.display());
             }
         }
         ResearchCommand::Export { protocol, out, consent, json } => {
-            let (store, protocol, participant, data) = prepare(env, &protocol)?;
-            if !consent {
-                println!("Consent for \"{}\" ({}):\n\n{}\n", protocol.title, protocol.study_id, protocol.consent);
+            // Without consent, nothing is written: not even the participant's pseudonym.
+            let (store, protocol, participant, data) = prepare(env, &protocol, !consent)?;
+            let Some(participant) = participant.filter(|_| consent) else {
+                outln!("Consent for \"{}\" ({}):\n\n{}\n", protocol.title, protocol.study_id, protocol.consent);
                 bail!(
                     "nothing was written: read the consent text above and `mast research preview`, then run again \
                      with --consent to agree"
                 );
-            }
+            };
             let needles = Needles::gather(&store)?;
             let manifest =
                 bundle::write(&data, &protocol, &participant, &needles, env.settings.day_start_hour, now_ms(), &out)?;
             if json {
                 return print_json(&manifest);
             }
-            println!("Wrote the bundle for {} to {}:", protocol.study_id, out.display());
+            outln!("Wrote the bundle for {} to {}:", protocol.study_id, out.display());
             for (file, rows) in &manifest.files {
-                println!("  {file:<24} {rows:>8} rows");
+                outln!("  {file:<24} {rows:>8} rows");
             }
-            println!("  dictionary.json, manifest.json");
+            outln!("  dictionary.json, manifest.json");
         }
     }
     Ok(())

@@ -12,14 +12,14 @@ pub fn test(env: &Env, app: &str, exe: Option<&str>, title: &str, url: Option<&s
     }
     let v = &explanation.verdict;
     match (&v.platform, v.category) {
-        (Some(p), Some(c)) => println!("{p} ({c}) by rule {}", v.rule.as_deref().unwrap_or("?")),
-        _ => println!("not a tracked platform"),
+        (Some(p), Some(c)) => outln!("{p} ({c}) by rule {}", v.rule.as_deref().unwrap_or("?")),
+        _ => outln!("not a tracked platform"),
     }
     if v.private {
-        println!("private window: its title is never stored");
+        outln!("private window: its title is never stored");
     }
     for step in &explanation.steps {
-        println!("  - {step}");
+        outln!("  - {step}");
     }
     Ok(())
 }
@@ -30,8 +30,8 @@ pub fn list(env: &Env, json: bool) -> Result<()> {
         return print_json(&platforms);
     }
     for p in platforms {
-        println!("{:<12}{:<11}{}", p.id, p.category.as_str(), p.name);
+        outln!("{:<12}{:<11}{}", p.id, p.category.as_str(), p.name);
     }
-    println!("\nOverride or extend them in {}", env.paths.rules_file().display());
+    outln!("\nOverride or extend them in {}", env.paths.rules_file().display());
     Ok(())
 }

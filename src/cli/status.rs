@@ -4,6 +4,7 @@ use super::{duration, now_ms, print_json, Env};
 use anyhow::Result;
 use mast::analysis::Usage;
 use mast::store::SpanRow;
+use mast::terminal::Shown;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -33,26 +34,30 @@ pub fn run(env: &Env, json: bool) -> Result<()> {
         return print_json(&status);
     }
     match status.pid {
-        Some(pid) => println!("tracking: yes (pid {pid})"),
-        None => println!("tracking: no; start it with `mast track`"),
+        Some(pid) => outln!("tracking: yes (pid {pid})"),
+        None => outln!("tracking: no; start it with `mast track`"),
     }
     match &status.current {
         Some(s) => {
-            let title = s.title.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
+            let title = s.title.as_deref().map(|t| format!(" — {}", Shown(t))).unwrap_or_default();
             let target = match (&s.platform, s.category) {
                 (Some(p), Some(c)) => format!(" → {p} ({c})"),
                 _ => " (not a tracked platform)".into(),
             };
-            println!("in front: {}{title}{target}, for {}", s.app, duration((s.end_ms - s.start_ms) as f64 / 1000.0));
+            outln!(
+                "in front: {}{title}{target}, for {}",
+                Shown(&s.app),
+                duration((s.end_ms - s.start_ms) as f64 / 1000.0)
+            );
         }
-        None if status.tracking => println!("in front: nothing recorded right now (away or no window)"),
+        None if status.tracking => outln!("in front: nothing recorded right now (away or no window)"),
         None => {}
     }
     let u = &status.today_usage;
     let top: Vec<String> =
         u.targets.iter().take(4).map(|t| format!("{} {}", t.platform, duration(t.seconds))).collect();
     let detail = if top.is_empty() { String::new() } else { format!(" ({})", top.join(", ")) };
-    println!(
+    outln!(
         "today:    {} on tracked platforms{detail}, {} active in all",
         duration(u.target_seconds),
         duration(u.active_seconds)

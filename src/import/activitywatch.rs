@@ -19,10 +19,11 @@
 //! written:       [A ......)          [ ][B .........)
 //! ```
 //!
-//! An event that is not usable (wrong types, missing fields, a negative or huge duration,
-//! a time before 2000 or after tomorrow) is skipped and counted, never fatal. (A number
-//! too large for a double, such as `1e400`, is serde_json's error and fails the file: no
-//! JSON encoder writes one.)
+//! An event that is not usable (wrong types, missing fields, a negative, huge or `NaN`
+//! duration, a time before 2000 or after tomorrow) is skipped and counted, never fatal. A
+//! text with undecodable characters (a lone surrogate escape, as Python writes) is kept
+//! with U+FFFD in their place, and counted. (A number too large for a double, such as
+//! `1e400`, is serde_json's error and fails the file: no JSON encoder writes one.)
 //!
 //! Away time is matched by host: a window bucket's events lose the away time of the
 //! `afkstatus` buckets of the same `hostname` (or of the only host that has one). Each
@@ -77,8 +78,9 @@ pub fn import(path: &Path, store: &mut Store, classifier: &Classifier, opts: Opt
 
     let mut survey = Survey { now_ms: opts.now_ms, ..Survey::default() };
     let progress = opts.progress;
-    parse::read(open()?, &mut survey, &mut |bytes| progress(Progress { pass: 1, passes: 2, bytes }))
+    let mended = parse::read(open()?, &mut survey, &mut |bytes| progress(Progress { pass: 1, passes: 2, bytes }))
         .map_err(|e| file_error(path, e))?;
+    summary.repaired_texts = mended.surrogates;
     let away = survey.away();
     let strings = std::mem::take(&mut survey.strings).list;
     let tabs = Tabs::new(std::mem::take(&mut survey.web), strings);
@@ -173,6 +175,7 @@ fn interval(ev: &RawEvent, now_ms: Millis) -> Result<(Millis, Millis), SkipReaso
     let start = chrono::DateTime::parse_from_rfc3339(ts).map_err(|_| SkipReason::BadTimestamp)?.timestamp_millis();
     let secs = match ev.duration {
         Some(Scalar::Num(d)) if d.is_finite() && d >= 0.0 => d,
+        Some(Scalar::NotANumber) => return Err(SkipReason::NotANumber),
         _ => return Err(SkipReason::BadDuration),
     };
     if secs * 1000.0 > MAX_EVENT_MS as f64 {
@@ -723,6 +726,42 @@ mod tests {
         let rows = store.spans(0, Millis::MAX, 10).unwrap();
         assert_eq!(rows[0].url.as_deref(), Some("https://x.com/home"));
         assert_eq!(rows[0].platform.as_deref(), Some("x"));
+    }
+
+    /// Regression: a lone surrogate escape in one title failed the whole import, and a
+    /// `NaN` duration failed the file with a vague message. Now the title is kept repaired
+    /// and counted, the event with the `NaN` is skipped and counted, the rest imported.
+    #[test]
+    fn python_written_surrogates_and_nan_keep_the_rest_of_the_file() {
+        let at = |ms: Millis| ts(ms);
+        let text = format!(
+            r#"{{"buckets": {{"aw-watcher-window_h": {{"type": "currentwindow", "hostname": "h", "events": [
+                {{"timestamp": "{}", "duration": 60.0, "data": {{"app": "xterm", "title": "caf\udce9 menu"}}}},
+                {{"timestamp": "{}", "duration": NaN, "data": {{"app": "xterm", "title": "vim"}}}},
+                {{"timestamp": "{}", "duration": Infinity, "data": {{"app": "xterm", "title": "vim"}}}},
+                {{"timestamp": "{}", "duration": 30, "data": {{"app": "xterm", "title": "vim \ud83d\ude00"}}}}
+              ]}},
+              "aw-watcher-afk_h": {{"type": "afkstatus", "hostname": "h", "events": [
+                {{"timestamp": "{}", "duration": -Infinity, "data": {{"status": "afk"}}}}
+              ]}}}}}}"#,
+            at(T0),
+            at(T0 + 60_000),
+            at(T0 + 120_000),
+            at(T0 + 180_000),
+            at(T0)
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aw.json");
+        std::fs::write(&path, text).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let c = Classifier { rules: Rules::builtin(), policy: TitlePolicy::All };
+        let opts = Options { now_ms: T0 + DAY_MS, offset_at: &|_| 0, is_excluded: &|_| false, progress: &mut |_| {} };
+        let s = import(&path, &mut store, &c, opts).unwrap();
+        assert_eq!((s.imported_events, s.imported_seconds, s.repaired_texts), (2, 90.0, 1), "{s:?}");
+        assert_eq!(s.skipped.get(&SkipReason::NotANumber), Some(&3), "two window events and one afk event");
+        assert_eq!(s.skipped_total(), 3);
+        let titles: Vec<_> = store.spans(0, Millis::MAX, 10).unwrap().into_iter().map(|r| r.title).collect();
+        assert_eq!(titles, [Some("caf\u{fffd} menu".to_owned()), Some("vim \u{1f600}".to_owned())]);
     }
 
     #[test]

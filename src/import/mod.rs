@@ -22,6 +22,8 @@ pub enum SkipReason {
     OutOfRange,
     /// `duration` missing, not a number, negative, not finite, or longer than a week.
     BadDuration,
+    /// `duration` is `NaN`, `Infinity` or `-Infinity`, which Python's `json` writes.
+    NotANumber,
     /// `data` missing or not an object, or its fields of the wrong type.
     BadData,
     /// Lasted no time at all.
@@ -41,6 +43,7 @@ impl SkipReason {
             SkipReason::BadTimestamp => "badTimestamp",
             SkipReason::OutOfRange => "outOfRange",
             SkipReason::BadDuration => "badDuration",
+            SkipReason::NotANumber => "notANumber",
             SkipReason::BadData => "badData",
             SkipReason::ZeroDuration => "zeroDuration",
             SkipReason::ExcludedApp => "excludedApp",
@@ -56,6 +59,7 @@ impl SkipReason {
             SkipReason::BadTimestamp => "missing or invalid timestamp",
             SkipReason::OutOfRange => "timestamp before 2000 or in the future",
             SkipReason::BadDuration => "missing, negative, invalid or huge duration",
+            SkipReason::NotANumber => "duration is not a number (NaN or Infinity)",
             SkipReason::BadData => "missing or invalid data (app, title, status, url)",
             SkipReason::ZeroDuration => "zero duration",
             SkipReason::ExcludedApp => "app excluded in the settings",
@@ -87,6 +91,9 @@ pub struct Summary {
     pub overlap_seconds: f64,
     /// Events in buckets Mast does not read (editor, input watchers …).
     pub ignored_events: u64,
+    /// Texts holding undecodable characters (a lone UTF-16 surrogate, which Python's
+    /// `json` writes for bytes it could not decode), imported with U+FFFD in their place.
+    pub repaired_texts: u64,
     /// The imported time: start of the first, end of the last span written.
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,

@@ -12,14 +12,26 @@
 //!   or given as day numbers from the study's first day;
 //! - the participant is a random pseudonym, fixed per study on this machine.
 //!
-//! Fail closed: the bundle is written to a sibling dir, every byte of it is scanned for every
-//! stored title and url, the user name, the host name and the home path (needles under four
-//! bytes, or of digits alone, are skipped: they would match numbers), and only a clean bundle
-//! is renamed into place. A hit removes everything written and names the kind of leak, never
-//! the leaked text. Parquet pages are written uncompressed so the scan sees every value.
+//! Fail closed: the bundle is written to a sibling dir, every value it holds is scanned for
+//! every stored title and url, the user name, the host name and the home path, and only a
+//! clean bundle is renamed into place. A hit removes everything written, names the kind of
+//! leak (never the leaked text) and says what the person can do about it.
+//!
+//! What counts as a leak is a needle found inside a value: a data cell (what the CSV and the
+//! Parquet files hold, both written from the same rows) or a string in `manifest.json` or
+//! `dictionary.json`. The files' own bytes and names (JSON keys, CSV headers, Parquet's
+//! schema) are Mast's format, not values: a user called `user` or a host called `mast` is
+//! found in them, and that says nothing about anyone. Needles are skipped when they are
+//! under four bytes or of digits alone (they would match numbers), and when they are part
+//! of the bundle's own vocabulary ([`Vocabulary`]: Mast's table, column and manifest words,
+//! the built-in platforms, the study's id and title, the pseudonym), since a bundle holding
+//! `instagram` reveals nothing when a window was titled `instagram` too. A study's category
+//! names are not vocabulary: they are the researcher's free text that lands in every row,
+//! so one that equals a title, user or host name still stops the export.
 
 use super::protocol::{Protocol, TimeMode, OTHER};
 use crate::analysis::ReportParams;
+use crate::classify::Rules;
 use crate::export::{Column, ColumnType, Format, Table, TableWriter, Value};
 use crate::localday;
 use crate::model::Millis;
@@ -116,32 +128,44 @@ impl Participant {
 
     /// This machine's participant for the study, made once and kept.
     pub fn for_study(paths: &Paths, study_id: &str) -> Result<Participant> {
+        if let Some(p) = Participant::existing(paths, study_id)? {
+            return Ok(p);
+        }
+        let p = Participant::new()?;
+        let path = Participant::path(paths, study_id);
+        let dir = path.parent().expect("a research dir");
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let text = serde_json::to_string_pretty(&p).map_err(|e| Error::Invalid(e.to_string()))?;
+        write_private(&path, text.as_bytes())?;
+        Ok(p)
+    }
+
+    /// This machine's participant for the study if there is one already; writes nothing.
+    pub fn existing(paths: &Paths, study_id: &str) -> Result<Option<Participant>> {
         let path = Participant::path(paths, study_id);
         match crate::files::read_text(&path, 64 << 10) {
-            Ok(Some(text)) => serde_json::from_str(&text).map_err(|e| {
+            Ok(Some(text)) => serde_json::from_str(&text).map(Some).map_err(|e| {
                 Error::Invalid(format!(
                     "{} is damaged ({e}); it holds your pseudonym for study {study_id}: restore it from a backup, \
                      or delete it to take part as a new participant",
                     path.display()
                 ))
             }),
-            Ok(None) => {
-                let mut bytes = [0u8; 16];
-                getrandom::fill(&mut bytes).map_err(|e| Error::Invalid(format!("no randomness available: {e}")))?;
-                let pseudonym = format!("p-{}", bytes[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
-                debug_assert!(pseudonym_ok(&pseudonym));
-                let r = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
-                let magnitude = (r % MAX_SHIFT_WEEKS as u64) as i64 + 1;
-                let shift_weeks = if r >> 63 == 1 { -magnitude } else { magnitude };
-                let p = Participant { pseudonym, shift_weeks };
-                let dir = path.parent().expect("a research dir");
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                let text = serde_json::to_string_pretty(&p).map_err(|e| Error::Invalid(e.to_string()))?;
-                write_private(&path, text.as_bytes())?;
-                Ok(p)
-            }
+            Ok(None) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// A new random participant, not kept anywhere.
+    pub fn new() -> Result<Participant> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).map_err(|e| Error::Invalid(format!("no randomness available: {e}")))?;
+        let pseudonym = format!("p-{}", bytes[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let r = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
+        let magnitude = (r % MAX_SHIFT_WEEKS as u64) as i64 + 1;
+        let shift_weeks = if r >> 63 == 1 { -magnitude } else { magnitude };
+        debug_assert!(pseudonym_ok(&pseudonym));
+        Ok(Participant { pseudonym, shift_weeks })
     }
 }
 
@@ -383,36 +407,106 @@ pub struct Applied {
 /// What the privacy scan looks for.
 pub struct Needles {
     /// (text, what it is) — `what` goes into messages, `text` never does.
-    items: Vec<(String, &'static str)>,
+    items: Vec<(String, Kind)>,
+}
+
+/// What a needle is, for the message that stops an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    TitleOrUrl,
+    UserName,
+    HomePath,
+    HostName,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::TitleOrUrl => "a stored window title or url",
+            Kind::UserName => "your user name",
+            Kind::HomePath => "your home path",
+            Kind::HostName => "the host name",
+        }
+    }
+
+    /// What the person can do about a hit of this kind.
+    fn remedy(self) -> &'static str {
+        match self {
+            Kind::TitleOrUrl => {
+                "This happens when a study category is named like one of your window titles. Ask the study to rename \
+                 the category, or stop keeping titles (set title_policy = \"none\" in Mast's config.toml; `mast paths` \
+                 shows where it is, and the titles already stored are removed the next time Mast runs), then export again"
+            }
+            Kind::UserName | Kind::HomePath | Kind::HostName => {
+                "This happens when a study category is named like your user or host name. Ask the study to rename the \
+                 category, or rename it in your copy of the protocol, then export again"
+            }
+        }
+    }
+}
+
+/// The words a bundle holds by design, whatever the participant did: a needle inside one
+/// of them is no leak. See the module's documentation.
+pub struct Vocabulary(String);
+
+impl Vocabulary {
+    /// Mast's own words for the bundle, the built-in platforms and categories, and the
+    /// study's id and title and the participant's pseudonym.
+    pub fn of(protocol: &Protocol, participant: &Participant) -> Vocabulary {
+        let mut words: Vec<String> = vec![OTHER.into(), protocol.study_id.clone(), protocol.title.clone()];
+        words.push(participant.pseudonym.clone());
+        for mode in [TimeMode::Shifted, TimeMode::RelativeDays] {
+            for t in tables(mode) {
+                words.extend([t.name.to_owned(), t.description.to_owned()]);
+                words.extend(["csv", "parquet"].map(|e| format!("{}.{e}", t.name)));
+                // Names, types and descriptions, as dictionary.json writes them.
+                let columns = serde_json::to_value(&t.columns).unwrap_or_default();
+                json_strings(&columns, &mut words);
+            }
+            words.push(time_words(mode).into());
+        }
+        words.extend(NEVER_INCLUDED.map(String::from));
+        words.extend(["platforms", "categories", "dictionary.json", "manifest.json"].map(String::from));
+        words.extend(crate::model::Category::ALL.iter().map(|c| c.as_str().to_owned()));
+        for p in Rules::builtin().platforms() {
+            words.extend([p.id.clone(), p.name.clone()]);
+        }
+        // One text, words apart: a needle inside it lies inside one word.
+        Vocabulary(words.join("\0"))
+    }
+
+    fn contains(&self, needle: &str) -> bool {
+        self.0.contains(needle)
+    }
 }
 
 impl Needles {
     /// Every stored title and url, the user name, the host name and the home path.
     pub fn gather(store: &Store) -> Result<Needles> {
         let mut items = Vec::new();
-        store.stored_texts(|t| items.push((t.to_owned(), "a stored window title or url")))?;
+        store.stored_texts(|t| items.push((t.to_owned(), Kind::TitleOrUrl)))?;
         for var in ["USER", "LOGNAME"] {
             if let Ok(v) = std::env::var(var) {
-                items.push((v, "your user name"));
+                items.push((v, Kind::UserName));
             }
         }
         if let Some(home) = std::env::var_os("HOME") {
             let home = PathBuf::from(home);
             if let Some(name) = home.file_name() {
-                items.push((name.to_string_lossy().into_owned(), "your user name"));
+                items.push((name.to_string_lossy().into_owned(), Kind::UserName));
             }
-            items.push((home.to_string_lossy().into_owned(), "your home path"));
+            items.push((home.to_string_lossy().into_owned(), Kind::HomePath));
         }
         let host = rustix::system::uname().nodename().to_string_lossy().into_owned();
-        items.push((host, "the host name"));
+        items.push((host, Kind::HostName));
         // A shell's idea of the host name, when it differs (a container's, say).
         if let Ok(host) = std::env::var("HOSTNAME") {
-            items.push((host, "the host name"));
+            items.push((host, Kind::HostName));
         }
         Ok(Needles::new(items))
     }
 
-    pub fn new(items: Vec<(String, &'static str)>) -> Needles {
+    pub fn new(items: Vec<(String, Kind)>) -> Needles {
         let items = items
             .into_iter()
             .filter(|(t, _)| t.len() >= 4 && !t.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_punctuation()))
@@ -420,14 +514,39 @@ impl Needles {
         Needles { items }
     }
 
-    /// The kind of the first needle found in `bytes`, if any.
-    pub fn find(&self, bytes: &[u8]) -> Result<Option<&'static str>> {
+    /// The kind of the first needle found inside any of `values` that is not part of the
+    /// `vocabulary`, with the value's place (`values` are `(text, place)`).
+    pub fn find<'v>(
+        &self,
+        values: impl IntoIterator<Item = (&'v str, &'v str)>,
+        vocabulary: &Vocabulary,
+    ) -> Result<Option<(Kind, &'v str)>> {
         if self.items.is_empty() {
             return Ok(None);
         }
+        // Every match, overlapping ones too: a vocabulary needle must not hide another
+        // that starts at the same place.
         let ac = aho_corasick::AhoCorasick::new(self.items.iter().map(|(t, _)| t.as_bytes()))
             .map_err(|e| Error::Invalid(format!("cannot prepare the privacy scan: {e}")))?;
-        Ok(ac.find(bytes).map(|m| self.items[m.pattern().as_usize()].1))
+        for (value, place) in values {
+            for m in ac.find_overlapping_iter(value) {
+                let (needle, kind) = &self.items[m.pattern().as_usize()];
+                if !vocabulary.contains(needle) {
+                    return Ok(Some((*kind, place)));
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The string values of a JSON document, its keys left out.
+fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| json_strings(v, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|v| json_strings(v, out)),
+        _ => {}
     }
 }
 
@@ -501,10 +620,7 @@ fn write_into(
         applied: Applied {
             granularity_minutes: protocol.granularity_minutes,
             time_mode: protocol.anonymisation.time,
-            time: match protocol.anonymisation.time {
-                TimeMode::Shifted => "shifted by a secret whole number of weeks".into(),
-                TimeMode::RelativeDays => "day numbers from the study's first day".into(),
-            },
+            time: time_words(protocol.anonymisation.time).into(),
             days: (data.to - data.from).num_days() + 1,
             targets: match &protocol.targets {
                 super::protocol::Targets::Platforms { .. } => "platforms".into(),
@@ -514,16 +630,7 @@ fn write_into(
             suppressed_targets: data.suppressed,
             day_start_hour,
             collected: data.counts().iter().map(|(n, _)| n.to_string()).collect(),
-            never_included: [
-                "window titles",
-                "urls",
-                "apps outside the study's list",
-                "executable paths",
-                "host name",
-                "user name",
-            ]
-            .map(String::from)
-            .to_vec(),
+            never_included: NEVER_INCLUDED.map(String::from).to_vec(),
         },
         files,
     };
@@ -531,22 +638,113 @@ fn write_into(
     write_private(&dir.join("dictionary.json"), pretty(&dictionary).as_bytes())?;
     write_private(&dir.join("manifest.json"), pretty(&manifest).as_bytes())?;
 
-    // The privacy scan, over every byte written.
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        if let Some(what) = needles.find(&bytes)? {
-            return Err(Error::Invalid(format!(
-                "the bundle would contain {what} (in {}); nothing was written. Please report this to the \
-                 study and to Mast: it is a bug",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            )));
+    // The privacy scan, over every value the bundle holds: the rows the data files were
+    // written from, and the JSON files as written.
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (table, rows) in &data.tables {
+        for row in rows.iter().flatten() {
+            for (column, v) in table.columns.iter().zip(row) {
+                let text = v.display();
+                if seen.insert((table.name, column.name, text.clone())) {
+                    values.push((text, format!("the {} column of {}", column.name, table.name)));
+                }
+            }
         }
     }
+    for name in ["manifest.json", "dictionary.json"] {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Invalid(e.to_string()))?;
+        let mut strings = Vec::new();
+        json_strings(&json, &mut strings);
+        values.extend(strings.into_iter().map(|s| (s, name.to_owned())));
+    }
+    let vocabulary = Vocabulary::of(protocol, participant);
+    if let Some((kind, place)) = needles.find(values.iter().map(|(v, p)| (v.as_str(), p.as_str())), &vocabulary)? {
+        return Err(Error::Invalid(format!(
+            "the bundle would contain {} (in {place}); nothing was written. {}",
+            kind.describe(),
+            kind.remedy()
+        )));
+    }
     Ok(manifest)
+}
+
+/// What `manifest.json` says the bundle never holds.
+const NEVER_INCLUDED: [&str; 6] =
+    ["window titles", "urls", "apps outside the study's list", "executable paths", "host name", "user name"];
+
+/// How days are given, in words, for `manifest.json`.
+fn time_words(mode: TimeMode) -> &'static str {
+    match mode {
+        TimeMode::Shifted => "shifted by a secret whole number of weeks",
+        TimeMode::RelativeDays => "day numbers from the study's first day",
+    }
 }
 
 /// Pretty JSON with a trailing newline.
 fn pretty<T: Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("JSON of plain data") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn study() -> (Protocol, Participant) {
+        let text = "study_id = \"sleep-2027\"\ntitle = \"Sleep and scrolling\"\nconsent = \"I agree.\"\n\
+                    [targets]\nreport = \"categories\"\n[targets.categories]\ncanarytitle = [\"instagram\"]\n";
+        let protocol = Protocol::parse(Path::new("study.toml"), text, &Rules::builtin()).unwrap();
+        (protocol, Participant { pseudonym: "p-00cafe0000000000".into(), shift_weeks: 3 })
+    }
+
+    /// Regression: the scan ran over the files' bytes, so a user called `user` (in the
+    /// manifest's words), a host called `mast` (in its key `mastVersion`) or a window titled
+    /// `instagram` (a platform's id) stopped every export and called it a bug.
+    #[test]
+    fn needles_in_the_bundles_own_vocabulary_are_no_leak() {
+        let (protocol, participant) = study();
+        let vocabulary = Vocabulary::of(&protocol, &participant);
+        let needles = Needles::new(vec![
+            ("user".into(), Kind::UserName),
+            ("mast".into(), Kind::HostName),
+            ("cafe".into(), Kind::UserName),
+            ("instagram".into(), Kind::TitleOrUrl),
+            ("Sleep and scrolling".into(), Kind::TitleOrUrl),
+            ("seconds".into(), Kind::TitleOrUrl),
+        ]);
+        let values = [
+            ("instagram", "the target column of spans"),
+            ("user name", "manifest.json"),
+            ("p-00cafe0000000000", "manifest.json"),
+            ("Sleep and scrolling", "manifest.json"),
+            ("Time on the target that day, whole seconds.", "dictionary.json"),
+        ];
+        assert_eq!(needles.find(values, &vocabulary).unwrap(), None);
+    }
+
+    #[test]
+    fn a_title_user_or_host_name_inside_a_value_is_a_leak() {
+        let (protocol, participant) = study();
+        let vocabulary = Vocabulary::of(&protocol, &participant);
+        let needles = Needles::new(vec![
+            ("instagram".into(), Kind::TitleOrUrl),
+            ("canarytitle".into(), Kind::TitleOrUrl),
+            ("alice-laptop".into(), Kind::HostName),
+        ]);
+        let find = |v: &'static str| needles.find([(v, "the target column of spans")], &vocabulary).unwrap();
+        // A category (the researcher's free text) named like a title.
+        assert_eq!(find("canarytitle"), Some((Kind::TitleOrUrl, "the target column of spans")));
+        // A vocabulary needle at the same place does not hide a longer one.
+        let needles =
+            Needles::new(vec![("instagram".into(), Kind::TitleOrUrl), ("instagram-x".into(), Kind::TitleOrUrl)]);
+        assert_eq!(needles.find([("instagram-x", "here")], &vocabulary).unwrap(), Some((Kind::TitleOrUrl, "here")));
+        let needles = Needles::new(vec![("alice-laptop".into(), Kind::HostName)]);
+        assert_eq!(
+            needles.find([("at alice-laptop.", "manifest.json")], &vocabulary).unwrap().unwrap().0,
+            Kind::HostName
+        );
+        assert!(!Kind::TitleOrUrl.remedy().is_empty() && Kind::HostName.remedy().contains("rename"));
+    }
 }

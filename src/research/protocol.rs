@@ -164,6 +164,14 @@ fn date(path: &Path, field: &str, v: Option<toml::value::Datetime>) -> Result<Na
     }
 }
 
+/// A study category's name: it becomes a value in every row, so it is a plain word.
+fn category_name_ok(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && name.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name != OTHER
+}
+
 /// A study's id: 3 to 64 lowercase letters, digits and '-', not starting with '-'.
 pub(crate) fn id_ok(id: &str) -> bool {
     (3..=64).contains(&id.len())
@@ -341,12 +349,30 @@ impl Protocol {
                     }
                     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
                     for (name, platforms) in &categories {
+                        if !category_name_ok(name) {
+                            return Err(invalid(
+                                path,
+                                &format!("targets.categories.{name:?}"),
+                                "needs a name of 1 to 64 lowercase letters, digits, '-' or '_', starting with a \
+                                 letter or digit, and not \"other\"",
+                            ));
+                        }
                         let field = format!("targets.categories.{name}");
-                        if !id_ok(name) && !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') || name == OTHER {
+                        if platforms.is_empty() {
                             return Err(invalid(
                                 path,
                                 &field,
-                                "needs a name of lowercase letters, digits, '-' or '_', not \"other\"",
+                                "lists no platforms; add some, e.g. [\"tiktok\"], or remove it",
+                            ));
+                        }
+                        if let Some(p) = rules.platforms().iter().find(|p| &p.id == name && !platforms.contains(name)) {
+                            return Err(invalid(
+                                path,
+                                &field,
+                                format!(
+                                    "is named like the platform '{}' but does not contain it; name it after what it groups",
+                                    p.id
+                                ),
                             ));
                         }
                         known(&field, platforms)?;
@@ -487,6 +513,31 @@ mod tests {
             assert!(e.contains(want), "{text:?}\n  gave: {e}\n  want: {want}");
             assert!(e.contains("study.toml"), "{e}");
         }
+    }
+
+    /// Regression: a study category named `""` was accepted (an empty name passed the
+    /// check of its characters), and with it whitespace-only names.
+    #[test]
+    fn study_categories_need_a_plain_name_and_platforms_of_their_own() {
+        let cats = |body: &str| format!("{MINIMAL}[targets]\nreport = \"categories\"\n[targets.categories]\n{body}");
+        for (body, want) in [
+            ("\"\" = [\"tiktok\"]\n", "`targets.categories.\"\"` needs a name of 1 to 64"),
+            ("\" \" = [\"tiktok\"]\n", "`targets.categories.\" \"` needs a name"),
+            ("\"\\t\" = [\"tiktok\"]\n", "needs a name"),
+            ("\"Short Video\" = [\"tiktok\"]\n", "needs a name"),
+            ("\"-x\" = [\"tiktok\"]\n", "needs a name"),
+            ("other = [\"tiktok\"]\n", "not \"other\""),
+            ("short = []\n", "`targets.categories.short` lists no platforms"),
+            ("youtube = [\"tiktok\"]\n", "named like the platform 'youtube' but does not contain it"),
+            ("a = [\"tiktok\"]\na = [\"youtube\"]\n", "not valid TOML"),
+            ("a = [\"tiktok\"]\nb = [\"tiktok\"]\n", "repeats 'tiktok'"),
+        ] {
+            let e = error(&cats(body));
+            assert!(e.contains(want), "{body:?}\n  gave: {e}\n  want: {want}");
+        }
+        let p = parse(&cats("tok = [\"tiktok\"]\nyoutube = [\"youtube\"]\nshort-video_2 = [\"instagram\"]\n")).unwrap();
+        assert_eq!(p.target_name(Some("tiktok")), "tok");
+        assert_eq!(p.target_name(Some("youtube")), "youtube");
     }
 
     #[test]

@@ -135,11 +135,7 @@ pub fn track_until(paths: &Paths, settings: &Settings, rules: &Rules, stop: &Rec
 
 /// The built-in rules merged with the user's rules file, if there is one.
 pub fn load_rules(paths: &Paths) -> Result<Rules> {
-    let file = paths.rules_file();
-    match crate::files::read_text(&file, crate::classify::MAX_RULES_FILE)? {
-        Some(text) => Rules::load(Some((&file, &text))),
-        None => Ok(Rules::builtin()),
-    }
+    Rules::load_file(&paths.rules_file())
 }
 
 fn now_ms() -> Millis {

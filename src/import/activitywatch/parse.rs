@@ -5,6 +5,14 @@
 //! Nothing in an event is trusted: an event that is not an object, or whose fields have
 //! the wrong types, is handed over as it is for the sink to count and skip. Only problems
 //! with the file itself (not JSON, cut short, nested too deep, a string too long) fail.
+//!
+//! Two things Python's `json` writes, and serde_json refuses, are mended on the way in (see
+//! [`Mend`]), each without changing the file's length, so that every offset, line and
+//! column in a message is still the file's own:
+//! - a lone UTF-16 surrogate escape (`"\udcff"`, what Python makes of bytes it could not
+//!   decode) becomes `"\ufffd"`, the replacement character, and is counted;
+//! - a bare `NaN`, `Infinity` or `-Infinity` becomes [`Scalar::NotANumber`], which the
+//!   sink skips and counts like any other unusable value.
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -25,9 +33,20 @@ pub const MAX_DEPTH: usize = 128;
 pub enum Scalar {
     Str(String),
     Num(f64),
+    /// `NaN`, `Infinity` or `-Infinity`, which Python writes and JSON does not have.
+    NotANumber,
     Bool(bool),
     Null,
     Compound,
+}
+
+/// What [`Mend`] puts in place of a bare `NaN`, `Infinity` or `-Infinity`: a string of
+/// DEL characters as long as the word with its quotes, which no exporter writes raw (Python
+/// escapes DEL as `\u007f`). A string made only of DELs is read as [`Scalar::NotANumber`].
+const NOT_A_NUMBER_BYTE: u8 = 0x7f;
+
+fn is_not_a_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b == NOT_A_NUMBER_BYTE)
 }
 
 impl<'de> Deserialize<'de> for Scalar {
@@ -39,10 +58,10 @@ impl<'de> Deserialize<'de> for Scalar {
                 f.write_str("any JSON value")
             }
             fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Str(v.to_owned()))
+                Ok(if is_not_a_number(v) { Scalar::NotANumber } else { Scalar::Str(v.to_owned()) })
             }
             fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
-                Ok(Scalar::Str(v))
+                Ok(if is_not_a_number(&v) { Scalar::NotANumber } else { Scalar::Str(v) })
             }
             fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
                 Ok(Scalar::Num(v))
@@ -129,6 +148,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Slot<T> {
             fn visit_str<E>(self, _: &str) -> Result<Slot<T>, E> {
                 Ok(Slot::NotAnObject)
             }
+            fn visit_string<E>(self, _: String) -> Result<Slot<T>, E> {
+                Ok(Slot::NotAnObject)
+            }
             fn visit_f64<E>(self, _: f64) -> Result<Slot<T>, E> {
                 Ok(Slot::NotAnObject)
             }
@@ -192,10 +214,17 @@ pub enum ParseError {
     Stopped,
 }
 
+/// What the reading mended, for the summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mended {
+    /// Lone surrogate escapes replaced by U+FFFD.
+    pub surrogates: u64,
+}
+
 /// Reads the whole export, handing every event and bucket to `sink`. `progress` is told
 /// the number of bytes read so far, after each block.
-pub fn read(source: impl Read, sink: &mut impl Sink, progress: &mut dyn FnMut(u64)) -> Result<(), ParseError> {
-    let mut scanner = io::BufReader::with_capacity(256 * 1024, Scanner::new(source, progress));
+pub fn read(source: impl Read, sink: &mut impl Sink, progress: &mut dyn FnMut(u64)) -> Result<Mended, ParseError> {
+    let mut scanner = io::BufReader::with_capacity(256 * 1024, Scanner::new(Mend::new(source), progress));
     let mut found = false;
     let result = {
         let mut de = serde_json::Deserializer::from_reader(&mut scanner);
@@ -204,7 +233,7 @@ pub fn read(source: impl Read, sink: &mut impl Sink, progress: &mut dyn FnMut(u6
     };
     match result {
         Ok(()) if !found => Err(ParseError::NoBuckets),
-        Ok(()) => Ok(()),
+        Ok(()) => Ok(Mended { surrogates: scanner.get_ref().inner.surrogates }),
         Err(e) => {
             match scanner.get_ref().stop {
                 Some(Stop::StringTooLong(offset)) => return Err(ParseError::StringTooLong { offset }),
@@ -344,6 +373,171 @@ impl<'de, S: Sink> Visitor<'de> for Events<'_, S> {
                 return Err(de::Error::custom(STOPPED));
             }
         }
+        Ok(n)
+    }
+}
+
+/// The file's bytes on their way to the [`Scanner`], with what Python's `json` writes and
+/// serde_json refuses mended in place, byte for byte the same length:
+///
+/// ```text
+/// "\ud83d\ude00"   a surrogate pair: kept
+/// "\udcff"         a lone trailing surrogate   →  "\ufffd"
+/// "\ud83d x"       a lone leading surrogate    →  "\ufffd x"
+/// NaN  Infinity  -Infinity  (outside strings)  →  "␡"  "␡␡␡␡␡␡"  "␡␡␡␡␡␡␡"  (DEL bytes)
+/// ```
+///
+/// It follows strings and escapes itself, holding back the few bytes of an escape or word
+/// that a block boundary cuts, until it knows what they are. Anything else malformed is
+/// passed on untouched, for serde_json to report.
+struct Mend<R> {
+    inner: R,
+    in_string: bool,
+    /// The bytes of an escape (`\`, `\u…`, `\u…\u…`) or of a bare word (`N…`, `-I…`)
+    /// being read, not yet passed on.
+    pending: Vec<u8>,
+    word: bool,
+    /// Mended bytes ready to be read, from `ready_at`.
+    ready: Vec<u8>,
+    ready_at: usize,
+    block: Vec<u8>,
+    /// Lone surrogates replaced so far.
+    surrogates: u64,
+}
+
+/// The replacement character, as the escape that stands in for a lone surrogate's.
+const REPLACEMENT_ESCAPE: &[u8; 6] = b"\\ufffd";
+
+impl<R: Read> Mend<R> {
+    fn new(inner: R) -> Self {
+        Mend {
+            inner,
+            in_string: false,
+            pending: Vec::with_capacity(12),
+            word: false,
+            ready: Vec::new(),
+            ready_at: 0,
+            block: vec![0; 64 * 1024],
+            surrogates: 0,
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        if self.pending.is_empty() {
+            if self.in_string {
+                match b {
+                    b'\\' => return self.pending.push(b),
+                    b'"' => self.in_string = false,
+                    _ => {}
+                }
+            } else {
+                match b {
+                    b'"' => self.in_string = true,
+                    b'N' | b'I' | b'-' => {
+                        self.word = true;
+                        return self.pending.push(b);
+                    }
+                    _ => {}
+                }
+            }
+            return self.ready.push(b);
+        }
+        self.pending.push(b);
+        if self.word {
+            return self.word_byte();
+        }
+        match self.pending.len() {
+            // A short escape such as `\n` or `\"`.
+            2 if b != b'u' => self.pass_pending(),
+            6 => match hex4(&self.pending[2..6]) {
+                Some(0xD800..=0xDBFF) => {} // a leading surrogate: is a trailing one next?
+                Some(0xDC00..=0xDFFF) => {
+                    self.pending.copy_from_slice(REPLACEMENT_ESCAPE);
+                    self.surrogates += 1;
+                    self.pass_pending();
+                }
+                _ => self.pass_pending(),
+            },
+            7 if b != b'\\' => self.lone_leading(),
+            8 if b != b'u' => self.lone_leading(),
+            12 => match hex4(&self.pending[8..12]) {
+                Some(0xDC00..=0xDFFF) => self.pass_pending(),
+                _ => self.lone_leading(),
+            },
+            _ => {}
+        }
+    }
+
+    /// A byte of a bare word outside strings: `NaN`, `Infinity` or `-Infinity` is
+    /// replaced whole; anything else (`-1`, `null`'s neighbours) passes on as it is.
+    fn word_byte(&mut self) {
+        let words: [&[u8]; 3] = [b"NaN", b"Infinity", b"-Infinity"];
+        let p = &self.pending[..];
+        if words.contains(&p) {
+            let n = self.pending.len();
+            self.ready.push(b'"');
+            self.ready.extend(std::iter::repeat_n(NOT_A_NUMBER_BYTE, n - 2));
+            self.ready.push(b'"');
+            self.pending.clear();
+            self.word = false;
+        } else if !words.iter().any(|w| w.starts_with(p)) {
+            // Not one of the words: pass on all but the last byte, which may start
+            // something of its own (a quote, say) and is looked at afresh.
+            let last = self.pending.pop().expect("a byte was just pushed");
+            self.word = false;
+            self.pass_pending();
+            self.push(last);
+        }
+    }
+
+    /// The leading surrogate in `pending[..6]` has no trailing one: it is replaced, and
+    /// what followed it is read again (it may start an escape of its own).
+    fn lone_leading(&mut self) {
+        let rest = self.pending.split_off(6);
+        self.pending.copy_from_slice(REPLACEMENT_ESCAPE);
+        self.surrogates += 1;
+        self.pass_pending();
+        for b in rest {
+            self.push(b);
+        }
+    }
+
+    fn pass_pending(&mut self) {
+        self.ready.append(&mut self.pending);
+    }
+}
+
+/// The value of four hex digits.
+fn hex4(digits: &[u8]) -> Option<u16> {
+    if !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok().and_then(|d| u16::from_str_radix(d, 16).ok())
+}
+
+impl<R: Read> Read for Mend<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.ready_at == self.ready.len() {
+            self.ready.clear();
+            self.ready_at = 0;
+            let n = self.inner.read(&mut self.block)?;
+            if n == 0 {
+                // The end: what is held back is incomplete, and serde_json will say so.
+                self.word = false;
+                self.pass_pending();
+                if self.ready.is_empty() {
+                    return Ok(0);
+                }
+                break;
+            }
+            for i in 0..n {
+                let b = self.block[i];
+                self.push(b);
+            }
+        }
+        let n = out.len().min(self.ready.len() - self.ready_at);
+        out[..n].copy_from_slice(&self.ready[self.ready_at..self.ready_at + n]);
+        self.ready_at += n;
         Ok(n)
     }
 }
@@ -503,6 +697,90 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Hands out `chunk` bytes per read, to cut escapes and words at every place.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn mend(text: &str, chunk: usize) -> (String, u64) {
+        let mut m = Mend::new(Trickle(text.as_bytes(), chunk));
+        let mut out = Vec::new();
+        m.read_to_end(&mut out).unwrap();
+        (String::from_utf8(out).unwrap(), m.surrogates)
+    }
+
+    #[test]
+    fn lone_surrogates_and_bare_non_numbers_are_mended_in_place() {
+        let del = |n| "\u{7f}".repeat(n);
+        for (text, want, lone) in [
+            (r#"["\ud83d\ude00", "\u00e9\n"]"#.to_owned(), r#"["\ud83d\ude00", "\u00e9\n"]"#.to_owned(), 0),
+            (r#"{"title": "a\udcffb"}"#.into(), r#"{"title": "a\ufffdb"}"#.into(), 1),
+            (r#"["\ud83dx", "\ud83d\n", "\ud83d"]"#.into(), r#"["\ufffdx", "\ufffd\n", "\ufffd"]"#.into(), 3),
+            (r#"["\ud83d\ud83d\ude00", "\ud800\u0041"]"#.into(), r#"["\ufffd\ud83d\ude00", "\ufffd\u0041"]"#.into(), 2),
+            (r#"["\\ud800", "\"NaN\""]"#.into(), r#"["\\ud800", "\"NaN\""]"#.into(), 0),
+            (
+                "[NaN, Infinity,-Infinity, -1.5, 1e5, null]".into(),
+                format!("[\"{}\", \"{}\",\"{}\", -1.5, 1e5, null]", del(1), del(6), del(7)),
+                0,
+            ),
+        ] {
+            for chunk in [1, 2, 3, 5, 7, 11, 4096] {
+                let (got, n) = mend(&text, chunk);
+                assert_eq!((&got, n), (&want, lone), "{text} in blocks of {chunk}");
+                assert_eq!(got.len(), text.len(), "the same length: offsets stay the file's");
+            }
+        }
+        // Malformed input passes untouched, for serde_json to report.
+        for bad in [r#"["\u12"]"#, "[Nan]", "[-Inf]", r#"["\ud83d"#] {
+            assert_eq!(mend(bad, 1).0, bad);
+        }
+    }
+
+    /// Regression: one title with a lone surrogate escape (what Python's `json` writes for
+    /// undecodable text) failed the whole file, and a bare `NaN` failed it with a vague
+    /// message. The title is kept with U+FFFD; the `NaN` reaches the sink as a value.
+    #[test]
+    fn python_exports_with_lone_surrogates_and_nan_are_read() {
+        let c = parse(
+            r#"{"buckets": {"w": {"type": "currentwindow", "events": [
+                 {"duration": NaN, "data": {"app": "x", "title": "caf\udce9 \ud83d\ude00"}},
+                 {"duration": Infinity, "data": {"app": "\ud800"}},
+                 {"duration": -Infinity, "data": {"app": "y"}, "extra": [NaN]},
+                 {"duration": 2, "data": {"app": "z", "title": "NaN"}}
+               ]}}}"#,
+        )
+        .unwrap();
+        let events: Vec<&RawEvent> = c
+            .events
+            .iter()
+            .map(|(_, e)| match e {
+                Slot::Object(e) => e,
+                Slot::NotAnObject => panic!(),
+            })
+            .collect();
+        let data = |e: &RawEvent| match &e.data {
+            Some(Slot::Object(d)) => d.clone(),
+            _ => panic!(),
+        };
+        assert_eq!(events[0].duration, Some(Scalar::NotANumber));
+        assert_eq!(data(events[0]).title, Some(Scalar::Str("caf\u{fffd} \u{1f600}".into())));
+        assert_eq!(events[1].duration, Some(Scalar::NotANumber));
+        assert_eq!(data(events[1]).app, Some(Scalar::Str("\u{fffd}".into())));
+        assert_eq!(events[2].duration, Some(Scalar::NotANumber));
+        assert_eq!(events[3].duration, Some(Scalar::Num(2.0)));
+        assert_eq!(data(events[3]).title, Some(Scalar::Str("NaN".into())));
+        let mut sink = Collect::default();
+        let text = r#"{"buckets": {"w": {"events": [{"data": {"title": "\udcff\udcfe"}}]}}}"#;
+        assert_eq!(read(text.as_bytes(), &mut sink, &mut |_| {}).unwrap(), Mended { surrogates: 2 });
     }
 
     #[test]

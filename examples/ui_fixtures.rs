@@ -116,7 +116,12 @@ fn family(out: &Path, store: &mut Store, settings: &Settings, now: Now) -> Resul
         let spans = mast::demo::realistic(28, now.today(settings), OFFSET_MIN, 0x7465_656e + i as u64)
             .take_while(|sp| sp.start_ms < now.ms);
         s.insert_observed(spans, &classifier)?;
-        let join = JoinFamily { folder: folder.clone(), member: member.into(), passphrase: pass.into() };
+        let join = JoinFamily {
+            folder: folder.clone(),
+            member: member.into(),
+            passphrase: pass.into(),
+            fingerprint: parent.fingerprint(),
+        };
         others.push((Family::join(&data, &join, joined)?, s));
     }
     parent.act(
@@ -148,6 +153,7 @@ fn family(out: &Path, store: &mut Store, settings: &Settings, now: Now) -> Resul
     // The adherence file names the device's whole public key: before its short form.
     swaps.push((preview.adherence.key.clone(), "0".repeat(63) + "2"));
     swaps.push((status.id.clone(), "0f".repeat(16)));
+    swaps.push((status.fingerprint.clone(), "7KQ2-M9XD-4T8C-Q2WN".into()));
     for (i, m) in status.members.iter().enumerate() {
         swaps.push((m.device.clone(), format!("{:016x}", i + 1)));
     }

@@ -130,9 +130,8 @@ fn header_in(folder: &Path) -> Result<crypto::FamilyHeader> {
 /// Refuses to join a family whose fingerprint is not the one the joiner was told: the
 /// folder's `family.json` is trusted only once a member's device vouches for it.
 fn confirm_fingerprint(folder: &Path, header: &crypto::FamilyHeader, typed: &str) -> Result<()> {
-    const ASK: &str =
-        "ask a member to run `mast family status` (or to open the Family view) and give the code it shows \
-                       (`mast family join --fingerprint CODE`, or the join form's Fingerprint field)";
+    const ASK: &str = "ask a member to run `mast family status` (or to open the Family view) and give the code \
+                       it shows (`mast family join --fingerprint CODE`, or the join form's Fingerprint field)";
     if typed.trim().is_empty() {
         return Err(Error::Invalid(format!(
             "confirm the family's fingerprint before joining, so you join the family you were told of: {ASK}"

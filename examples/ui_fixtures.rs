@@ -82,8 +82,9 @@ fn main() -> Result<()> {
 
 /// The Family view's fixtures: a family of three devices (this demo's as the creator, two
 /// more with demo usage of their own) sharing one folder, with shared goals, a proposal and
-/// a week of published adherence. Random ids and the folder's path are replaced by stable
-/// ones, so the files are the same on every run.
+/// a week of published adherence; then the creator's status once a forged `family.json`
+/// replaced the family's. Random ids, fingerprints and the folder's path are replaced by
+/// stable ones, so the files are the same on every run.
 fn family(out: &Path, store: &mut Store, settings: &Settings, now: Now) -> Result<()> {
     use mast::family::crypto::KdfParams;
     use mast::family::model::SharedGoal;
@@ -116,7 +117,12 @@ fn family(out: &Path, store: &mut Store, settings: &Settings, now: Now) -> Resul
         let spans = mast::demo::realistic(28, now.today(settings), OFFSET_MIN, 0x7465_656e + i as u64)
             .take_while(|sp| sp.start_ms < now.ms);
         s.insert_observed(spans, &classifier)?;
-        let join = JoinFamily { folder: folder.clone(), member: member.into(), passphrase: pass.into() };
+        let join = JoinFamily {
+            folder: folder.clone(),
+            member: member.into(),
+            passphrase: pass.into(),
+            fingerprint: parent.fingerprint(),
+        };
         others.push((Family::join(&data, &join, joined)?, s));
     }
     parent.act(
@@ -140,14 +146,24 @@ fn family(out: &Path, store: &mut Store, settings: &Settings, now: Now) -> Resul
     }
     let status = parent.sync(store, settings, now, true)?;
     let preview = parent.preview(store, settings, now)?;
+    // The same family after someone with the passphrase replaced its family.json with one
+    // naming their own device creator: what the parent's device reports then.
+    let forger = mast::family::signing::DeviceKey::generate();
+    let (_, forged) = mast::family::crypto::FamilyKey::create(pass, kdf, &forger.public())?;
+    let forged_text = serde_json::to_string_pretty(&forged)?;
+    std::fs::write(Path::new(&folder).join(mast::family::folder::HEADER_FILE), forged_text)?;
+    let replaced = parent.sync(store, settings, now, false)?;
 
     // Stable stand-ins for what is random: ids, keys' short forms, the temporary folder.
     let mut text = serde_json::to_string_pretty(&status)? + "\n";
     let mut preview_text = serde_json::to_string_pretty(&preview)? + "\n";
+    let mut replaced_text = serde_json::to_string_pretty(&replaced)? + "\n";
     let mut swaps: Vec<(String, String)> = vec![(folder.clone(), "/home/parent/Sync/family".into())];
     // The adherence file names the device's whole public key: before its short form.
     swaps.push((preview.adherence.key.clone(), "0".repeat(63) + "2"));
     swaps.push((status.id.clone(), "0f".repeat(16)));
+    swaps.push((status.fingerprint.clone(), "7KQ2-M9XD-4T8C-Q2WN".into()));
+    swaps.push((forged.fingerprint(), "R3VN-8QTD-W5KX-1M7C".into()));
     for (i, m) in status.members.iter().enumerate() {
         swaps.push((m.device.clone(), format!("{:016x}", i + 1)));
     }
@@ -160,9 +176,11 @@ fn family(out: &Path, store: &mut Store, settings: &Settings, now: Now) -> Resul
     for (from, to) in &swaps {
         text = text.replace(from.as_str(), to);
         preview_text = preview_text.replace(from.as_str(), to);
+        replaced_text = replaced_text.replace(from.as_str(), to);
     }
     std::fs::write(out.join("family.json"), text)?;
     std::fs::write(out.join("family_preview.json"), preview_text)?;
+    std::fs::write(out.join("family_replaced.json"), replaced_text)?;
     Ok(())
 }
 

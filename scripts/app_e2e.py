@@ -314,7 +314,8 @@ def on_own_data(d):
 
 def on_family(d):
     """The Family view as a person uses it: a family created through its form, a second
-    device (the CLI on its own data dir) joins the folder and proposes a goal, the proposal
+    device (the CLI on its own data dir) joins the folder with the fingerprint the view
+    shows and proposes a goal, the proposal
     is accepted with a click, and the goal reaches the other device's goals."""
     tmp = os.path.dirname(os.environ["MAST_DATA_DIR"])
     folder = os.path.join(tmp, "family-folder")
@@ -339,8 +340,12 @@ def on_family(d):
     d.wait_text('[data-testid="family-name"]', "Home", timeout=30)
     if not os.path.exists(os.path.join(folder, "family.json")):
         fail("the family created in the app has no family.json in its folder")
-    # The teen's device joins with the CLI and proposes a goal; Sync now brings it in.
-    teen("join", "--folder", folder, "--member", "teen")
+    # The teen's device joins with the CLI, with the fingerprint the app shows (as a person
+    # reads it off the parent's screen), and proposes a goal; Sync now brings it in.
+    code = d.text('[data-testid="family-fingerprint"]').strip()
+    if code != ok(d.invoke("family_status"), "family_status")["fingerprint"]:
+        fail(f"the Family view shows the fingerprint {code!r}, not the family's")
+    teen("join", "--folder", folder, "--member", "teen", "--fingerprint", code)
     teen("propose", "tiktok", "--daily", "20m")
     d.click('[data-testid="family-sync"]')
     d.wait_text('[data-testid="family-proposals"]', "tiktok: at most 20 min a day", timeout=30)

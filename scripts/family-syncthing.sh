@@ -50,7 +50,8 @@ syncthing_wait_same "$A/devices/$p/changes.mast" "$B/devices/$p/changes.mast" $T
     || fail "the parent's files did not reach the teen's folder"
 check "the family folder reached the teen's copy"
 
-teen family join --folder "$B" --member teen >/dev/null
+code=$(parent family status --json | json 's["fingerprint"]')
+teen family join --folder "$B" --member teen --fingerprint "$code" >/dev/null
 t=$(teen family status --json | json 's["me"]["device"]')
 syncthing_wait_same "$B/devices/$t/adherence.mast" "$A/devices/$t/adherence.mast" $TIMEOUT \
     || fail "the teen's files did not reach the parent's folder"

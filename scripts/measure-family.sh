@@ -18,8 +18,9 @@ MAST_DATA_DIR=$tmp/parent "$MAST" demo --heavy-year >/dev/null
 # The heavy year is in the demo dir beside $tmp/parent: track with it as the parent's.
 rm -rf "$tmp/parent"; mv "$tmp/parent-demo" "$tmp/parent"
 measure "family create (Argon2id 64 MiB x 3)" "$tmp/parent" family create --folder "$folder" --name Bench --member parent
+code=$(MAST_DATA_DIR=$tmp/parent "$MAST" family status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])')
 for i in 1 2 3 4; do
-  measure "family join, device $i" "$tmp/d$i" family join --folder "$folder" --member "member$i"
+  measure "family join, device $i" "$tmp/d$i" family join --folder "$folder" --member "member$i" --fingerprint "$code"
 done
 for i in 1 2 3 4; do MAST_DATA_DIR=$tmp/parent "$MAST" family organiser "member$i" >/dev/null; done
 platforms=(instagram tiktok youtube reddit facebook x snapchat pinterest)

@@ -3,7 +3,7 @@
 //! tool would), and every kind of bad file a folder can hold.
 
 use crate::util::Sandbox;
-use mast::family::crypto::FamilyKey;
+use mast::family::crypto::{FamilyKey, KdfParams};
 use mast::family::folder::LocalState;
 use mast::family::model::{Change, ChangeLog, Op, SharedGoal};
 use mast::family::signing::{short_id, DeviceKey};
@@ -78,6 +78,15 @@ fn exchange(from: &Path, to: &Path, devices: &[&str]) {
     }
 }
 
+/// Joins `folder` as `member`, with the fingerprint the family's first device shows.
+fn join(s: &Sandbox, folder: &Path, member: &str, code: &str) -> String {
+    ok(s, &["family", "join", "--folder", folder.to_str().unwrap(), "--member", member, "--fingerprint", code])
+}
+
+fn fingerprint(v: &Value) -> String {
+    v["fingerprint"].as_str().unwrap().to_owned()
+}
+
 fn short(v: &Value) -> String {
     v["me"]["device"].as_str().unwrap().to_owned()
 }
@@ -112,11 +121,12 @@ fn three_devices_converge_share_adherence_and_leave() {
     assert!(out.contains("Created the family 'Home'"), "{out}");
     fs::create_dir_all(&f2).unwrap();
     exchange(&f1, &f2, &[]);
-    ok(&teen, &["family", "join", "--folder", f1.to_str().unwrap(), "--member", "teen"]);
+    let code = fingerprint(&status(&parent));
+    join(&teen, &f1, "teen", &code);
     let p = short(&status(&parent));
     let t = short(&status(&teen));
     exchange(&f1, &f2, &[&p, &t]);
-    ok(&carer, &["family", "join", "--folder", f2.to_str().unwrap(), "--member", "carer"]);
+    join(&carer, &f2, "carer", &code);
     let c = short(&status(&carer));
     exchange(&f2, &f1, &[&c]);
 
@@ -212,7 +222,7 @@ fn three_devices_converge_share_adherence_and_leave() {
     ok(&carer, &["family", "leave", "--yes"]);
     exchange(&f2, &f1, &[&c]);
     let newcomer = device();
-    ok(&newcomer, &["family", "join", "--folder", f1.to_str().unwrap(), "--member", "newcomer"]);
+    join(&newcomer, &f1, "newcomer", &code);
     let sn = status(&newcomer);
     assert_eq!(goal_set(&sn), goal_set(&status(&parent)), "{:?}", problems(&sn));
     assert_eq!(goal_set(&sn).len(), 4);
@@ -246,12 +256,13 @@ fn bad_files_are_refused_each_with_its_reason_and_merge_nothing() {
     let f = folder.to_str().unwrap();
     let (parent, teen) = (device(), device());
     ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
+    let code = fingerprint(&status(&parent));
 
     // A wrong passphrase joins nothing and writes nothing.
     let e = teen
         .command()
         .env("MAST_FAMILY_PASSPHRASE", "not the passphrase")
-        .args(["family", "join", "--folder", f, "--member", "teen"])
+        .args(["family", "join", "--folder", f, "--member", "teen", "--fingerprint", &code])
         .output()
         .unwrap();
     assert_eq!(e.status.code(), Some(1));
@@ -261,7 +272,7 @@ fn bad_files_are_refused_each_with_its_reason_and_merge_nothing() {
         String::from_utf8_lossy(&e.stderr)
     );
     assert_eq!(fs::read_dir(folder.join("devices")).unwrap().count(), 1, "only the creator's device");
-    ok(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+    join(&teen, &folder, "teen", &code);
 
     ok(&parent, &["family", "add", "instagram", "--daily", "30m"]);
     let p = short(&status(&parent));
@@ -433,7 +444,7 @@ fn links_planted_where_the_family_folder_is_written_are_never_written_through() 
     ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
     unchanged();
     assert!(is_real_file(&folder.join("family.json")));
-    ok(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+    join(&teen, &folder, "teen", &fingerprint(&status(&parent)));
     unchanged();
 
     // Each device's files, at their final and temporary names: the next sync writes each
@@ -479,7 +490,7 @@ fn a_device_folder_replaced_by_a_link_is_never_written_through() {
     let f = folder.to_str().unwrap();
     let (parent, teen) = (device(), device());
     ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
-    ok(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+    join(&teen, &folder, "teen", &fingerprint(&status(&parent)));
     let (p, t) = (short(&status(&parent)), short(&status(&teen)));
     let elsewhere = root.path().join("elsewhere");
     fs::create_dir_all(&elsewhere).unwrap();
@@ -527,7 +538,7 @@ fn fifos_in_the_family_folder_are_reported_never_waited_on() {
     let f = folder.to_str().unwrap();
     let (parent, teen) = (device(), device());
     ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
-    ok(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+    join(&teen, &folder, "teen", &fingerprint(&status(&parent)));
     ok(&parent, &["family", "add", "instagram", "--daily", "30m"]);
     ok(&teen, &["family", "sync"]);
     let (p, t) = (short(&status(&parent)), short(&status(&teen)));
@@ -572,4 +583,134 @@ fn fifos_in_the_family_folder_are_reported_never_waited_on() {
     let out = crate::util::promptly(cmd);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("family.lock is a FIFO"));
+}
+
+/// `mast ARGS` at a terminal (util-linux's `script` gives it one), typing `answer`: whether
+/// it succeeded, and what it wrote to the terminal.
+fn at_terminal(s: &Sandbox, args: &[&str], answer: &str) -> (bool, String) {
+    use std::io::Write;
+    let line: Vec<String> =
+        std::iter::once(crate::util::MAST).chain(args.iter().copied()).map(|a| format!("'{a}'")).collect();
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .env("MAST_DATA_DIR", s.data_dir())
+        .env("MAST_CONFIG_DIR", s.config_dir())
+        .env("MAST_FAMILY_PASSPHRASE", PASS)
+        .env("TZ", "UTC")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux's script runs");
+    child.stdin.take().unwrap().write_all(answer.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Trust on first join: a joining device trusted whatever `family.json` it found, so a member
+/// who knows the passphrase could replace it with one naming themselves creator before a new
+/// device joined. The joiner now confirms the family's fingerprint, and the devices already in
+/// the family refuse a replaced `family.json` and report it, going on with the one they joined.
+#[test]
+fn a_joiner_confirms_the_fingerprint_and_a_replaced_family_json_is_refused_and_reported() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("family");
+    let f = folder.to_str().unwrap();
+    let (parent, teen) = (device(), device());
+    let out = ok(&parent, &["family", "create", "--folder", f, "--name", "Home", "--member", "parent"]);
+    let code = fingerprint(&status(&parent));
+    assert!(out.contains(&format!("Its fingerprint is {code}: tell joining members this code")), "{out}");
+    assert!(out.contains(&format!("--fingerprint {code}")), "{out}");
+    let no_family = |s: &Sandbox| !LocalState::path_in(&s.data_dir()).exists();
+    let devices = || fs::read_dir(folder.join("devices")).unwrap().count();
+
+    // A script that does not give the code is refused, told how to get it; nothing is written.
+    let e = refused(&teen, &["family", "join", "--folder", f, "--member", "teen"]);
+    assert!(
+        e.contains("confirm the family's fingerprint") && e.contains("ask a member to run `mast family status`"),
+        "{e}"
+    );
+    // A wrong code and a code that cannot be one are refused too.
+    let mut wrong: Vec<char> = code.chars().collect();
+    wrong[0] = if wrong[0] == '7' { '8' } else { '7' };
+    let wrong: String = wrong.into_iter().collect();
+    let e = refused(&teen, &["family", "join", "--folder", f, "--member", "teen", "--fingerprint", &wrong]);
+    assert!(e.contains(&format!("does not have the fingerprint {wrong}")) && e.contains("Nothing was written"), "{e}");
+    let e = refused(&teen, &["family", "join", "--folder", f, "--member", "teen", "--fingerprint", "7KQ2"]);
+    assert!(e.contains("'7KQ2' is not a family fingerprint"), "{e}");
+    assert!(no_family(&teen));
+    assert_eq!(devices(), 1, "only the creator's device");
+
+    // At a terminal the joiner is shown the folder's code and confirms it; a no joins nothing.
+    let join_here = ["family", "join", "--folder", f, "--member", "teen"];
+    let (joined, screen) = at_terminal(&teen, &join_here, "n\n");
+    assert!(!joined && screen.contains(&format!("has the fingerprint {code}")), "{screen}");
+    assert!(screen.contains("not confirmed; nothing was written"), "{screen}");
+    assert!(no_family(&teen));
+    let (joined, screen) = at_terminal(&teen, &join_here, "y\n");
+    assert!(joined && screen.contains("Joined the family 'Home' as teen"), "{screen}");
+
+    // Every device shows the same code, in words and in JSON; a code typed in lower case
+    // without dashes is the same code.
+    let carer = device();
+    join(&carer, &folder, "carer", &code.to_lowercase().replace('-', " "));
+    for s in [&teen, &carer] {
+        assert_eq!(fingerprint(&status(s)), code);
+        let text = ok(s, &["family", "status"]);
+        assert!(text.contains(&format!("Fingerprint {code}: tell joining members this code")), "{text}");
+    }
+    ok(&parent, &["family", "add", "instagram", "--daily", "30m"]);
+    let goals = goal_set(&status(&teen));
+    assert_eq!(goals.len(), 1);
+
+    // The teen, who knows the passphrase, forges a family.json naming their own device as
+    // creator, and writes a goal into it as its creator.
+    let (_, teen_key, _) = secrets(&teen);
+    let cheap = KdfParams { memory_kib: 8 * 1024, passes: 1, lanes: 1 };
+    let (forged_key, forged) = FamilyKey::create(PASS, cheap, &teen_key.public()).unwrap();
+    let forged_code = forged.fingerprint();
+    fs::write(folder.join("family.json"), serde_json::to_string_pretty(&forged).unwrap()).unwrap();
+    let spec = SharedGoal {
+        target: GoalTarget::Platform("instagram".into()),
+        kind: GoalKind::DailyLimit { limit_secs: 24 * 3600 },
+        weekdays: Weekdays::ALL,
+        members: vec![],
+    };
+    let change = serde_json::to_string(&Change {
+        seq: 1,
+        clock: 9,
+        at_ms: 0,
+        op: Op::PutGoal { goal: "g-0000beef".into(), spec },
+    })
+    .unwrap();
+    let forger = DeviceKey::generate();
+    let name = format!("devices/{}/changes.mast", short_id(&forger.public()));
+    let log =
+        ChangeLog { key: forger.public(), version: 1, changes: vec![forger.sign_change(forged_key.family(), &change)] };
+    fs::create_dir_all(folder.join(&name).parent().unwrap()).unwrap();
+    fs::write(folder.join(&name), seal(&forged_key, &forger, &name, &log)).unwrap();
+
+    // The devices in the family refuse it and say so, and go on with the family they joined.
+    let replaced = format!(
+        "it was replaced: its fingerprint is now {forged_code}, and this device joined the family with the fingerprint \
+         {code}. Someone with access to the folder changed it"
+    );
+    for s in [&parent, &teen, &carer] {
+        let v = status(s);
+        assert!(problems(&v).iter().any(|p| p.contains("family.json") && p.contains(&replaced)), "{:?}", problems(&v));
+        assert!(problems(&v).iter().any(|p| p.contains(&name) && p.contains("another family")), "{:?}", problems(&v));
+        assert_eq!(fingerprint(&v), code);
+        assert_eq!(goal_set(&v), goals, "the forged family's goal is not taken in");
+        assert_eq!(secrets(s).2.header.fingerprint(), code, "the pinned header is kept");
+    }
+    let out = ok(&carer, &["family", "sync"]);
+    assert!(out.contains(&format!("family.json: {replaced}")), "{out}");
+    // The family goes on: a goal the parent adds reaches the others.
+    ok(&parent, &["family", "add", "tiktok", "--daily", "10m"]);
+    assert_eq!(goal_set(&status(&teen)).len(), 2);
+
+    // A new device told the family's real code does not join the forged family.
+    let newcomer = device();
+    let e = refused(&newcomer, &["family", "join", "--folder", f, "--member", "newcomer", "--fingerprint", &code]);
+    assert!(e.contains(&format!("does not have the fingerprint {code}")), "{e}");
+    assert!(no_family(&newcomer));
 }

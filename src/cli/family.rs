@@ -10,7 +10,7 @@ use mast::analysis::mismatch::Status;
 use mast::family::crypto::KdfParams;
 use mast::family::model::SharedGoal;
 use mast::family::view::{CreateFamily, FamilyAction, FamilyStatus, JoinFamily, ProposalStatus};
-use mast::family::Family;
+use mast::family::{Family, FINGERPRINT_HINT};
 use mast::goals::parse::parse_target;
 use mast::goals::Weekdays;
 use mast::views::Now;
@@ -72,6 +72,10 @@ pub enum FamilyCommand {
         /// Your name in the family; the same name on two devices is one member.
         #[arg(long)]
         member: String,
+        /// The family's fingerprint, from a member's `mast family status` (needed when not at a
+        /// terminal; at one, the code of the folder's family is shown to confirm).
+        #[arg(long, value_name = "CODE")]
+        fingerprint: Option<String>,
         #[command(flatten)]
         pass: PassArgs,
     },
@@ -152,11 +156,32 @@ fn passphrase(pass: &PassArgs, confirm: bool) -> Result<String> {
     Ok(p)
 }
 
+/// At a terminal, shows the fingerprint of the family in `folder` and asks the joiner to
+/// confirm it is the code a member's device shows; elsewhere none is confirmed, and the core
+/// refuses to join, saying how to get the code.
+fn confirm_fingerprint(folder: &str) -> Result<String> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(String::new());
+    }
+    let code = mast::family::fingerprint_in(folder)?;
+    eprintln!("The family in {folder} has the fingerprint {code}.");
+    eprint!("Is it the code a member's device shows (`mast family status`, or the Family view)? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if !matches!(answer.trim(), "y" | "Y" | "yes") {
+        bail!(
+            "the fingerprint was not confirmed; nothing was written. If the codes differ, do not join: someone with \
+             access to the folder may have replaced its family.json; tell the family's creator"
+        );
+    }
+    Ok(code)
+}
+
 fn open(env: &Env) -> Result<Family> {
     Family::load(&env.paths.data_dir)?.ok_or_else(|| {
         anyhow::anyhow!(
             "this device is in no family; set one up with `mast family create --folder DIR --name NAME --member YOU` \
-             or join one with `mast family join --folder DIR --member YOU`"
+             or join one with `mast family join --folder DIR --member YOU --fingerprint CODE`"
         )
     })
 }
@@ -188,12 +213,20 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
             let mut store = env.store()?;
             let status = family.sync(&mut store, &env.settings, now, true)?;
             outln!("Created the family '{}' in {}.", status.name, status.folder);
+            outln!("Its fingerprint is {}: {FINGERPRINT_HINT}.", status.fingerprint);
             outln!("Share the folder with the family's devices through your sync tool, then on each run:");
-            outln!("  mast family join --folder <the folder there> --member <their name>");
+            outln!(
+                "  mast family join --folder <the folder there> --member <their name> --fingerprint {}",
+                status.fingerprint
+            );
             outln!("and tell them the passphrase in person. Add shared goals with `mast family add`.");
         }
-        FamilyCommand::Join { folder, member, pass } => {
-            let setup = JoinFamily { folder, member, passphrase: passphrase(&pass, false)? };
+        FamilyCommand::Join { folder, member, fingerprint, pass } => {
+            let fingerprint = match fingerprint {
+                Some(code) => code,
+                None => confirm_fingerprint(&folder)?,
+            };
+            let setup = JoinFamily { folder, member, passphrase: passphrase(&pass, false)?, fingerprint };
             let mut family = Family::join(&env.paths.data_dir, &setup, now.ms)?;
             let mut store = env.store()?;
             let status = family.sync(&mut store, &env.settings, now, true)?;
@@ -317,6 +350,7 @@ fn mark(s: Status) -> char {
 
 fn print_status(s: &FamilyStatus) {
     outln!("Family '{}' · folder {} · you: {}", s.name, s.folder, s.me.name);
+    outln!("Fingerprint {}: {FINGERPRINT_HINT}", s.fingerprint);
     outln!();
     outln!("Members");
     for m in &s.members {

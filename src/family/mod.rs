@@ -9,6 +9,7 @@
 mod actions;
 pub mod adherence;
 pub mod crypto;
+pub mod fingerprint;
 pub mod folder;
 pub mod merge;
 pub mod model;
@@ -56,6 +57,9 @@ pub const NEVER_SHARED: &[&str] = &[
     "time on anything the shared goals are not about",
     "your own goals, ratings and settings",
 ];
+
+/// What every surface says next to the family's fingerprint.
+pub const FINGERPRINT_HINT: &str = "tell joining members this code; each compares it with the one their device shows";
 
 /// This device's membership of a family, opened from its record in the data dir.
 pub struct Family {
@@ -105,6 +109,51 @@ fn folder_path(folder: &str) -> Result<PathBuf> {
     }
     let path = PathBuf::from(folder);
     std::path::absolute(&path).map_err(|e| Error::io(&path, e))
+}
+
+/// The header in the family folder a device is about to join.
+fn header_in(folder: &Path) -> Result<crypto::FamilyHeader> {
+    folder::read_header(&Dir::open(folder)?)?.ok_or_else(|| {
+        Error::Invalid(format!(
+            "{} holds no family (no {}): choose the folder your sync tool shares with the family, and wait until it \
+             has synced",
+            folder.display(),
+            folder::HEADER_FILE
+        ))
+    })
+}
+
+/// Refuses to join a family whose fingerprint is not the one the joiner was told: the
+/// folder's `family.json` is trusted only once a member's device vouches for it.
+fn confirm_fingerprint(folder: &Path, header: &crypto::FamilyHeader, typed: &str) -> Result<()> {
+    const ASK: &str = "ask a member to run `mast family status` (or to open the Family view) and give the code \
+                       it shows (`mast family join --fingerprint CODE`, or the join form's Fingerprint field)";
+    if typed.trim().is_empty() {
+        return Err(Error::Invalid(format!(
+            "confirm the family's fingerprint before joining, so you join the family you were told of: {ASK}"
+        )));
+    }
+    if fingerprint::normalise(typed).is_none() {
+        return Err(Error::Invalid(format!(
+            "'{typed}' is not a family fingerprint: it is 16 letters and digits in four groups, like \
+             7KQ2-M9XD-4T8C-Q2WN; {ASK}"
+        )));
+    }
+    if !fingerprint::matches(typed, &header.fingerprint()) {
+        return Err(Error::Invalid(format!(
+            "the family in {} does not have the fingerprint {typed}: the code was mistyped, or someone with access \
+             to the folder replaced its {}. Nothing was written. Compare the code again with a member's `mast family \
+             status` (or their Family view); if it still differs, do not join, and tell the family's creator",
+            folder.display(),
+            folder::HEADER_FILE
+        )));
+    }
+    Ok(())
+}
+
+/// The fingerprint of the family in `folder`, for a joiner to compare before joining.
+pub fn fingerprint_in(folder: &str) -> Result<String> {
+    Ok(header_in(&folder_path(folder)?)?.fingerprint())
 }
 
 impl Family {
@@ -179,14 +228,8 @@ impl Family {
         Family::refuse_second(data_dir)?;
         check_member_name(&setup.member).map_err(Error::Invalid)?;
         let folder = folder_path(&setup.folder)?;
-        let header = folder::read_header(&Dir::open(&folder)?)?.ok_or_else(|| {
-            Error::Invalid(format!(
-                "{} holds no family (no {}): choose the folder your sync tool shares with the family, and wait until \
-                 it has synced",
-                folder.display(),
-                folder::HEADER_FILE
-            ))
-        })?;
+        let header = header_in(&folder)?;
+        confirm_fingerprint(&folder, &header, &setup.fingerprint)?;
         let key = FamilyKey::unlock(&setup.passphrase, &header).map_err(|e| open_err("the family header", e))?;
         let device = DeviceKey::generate();
         let joining = Joining { header, folder, member: setup.member.clone(), family_name: String::new() };
@@ -233,6 +276,11 @@ impl Family {
 
     pub fn member(&self) -> &str {
         &self.state.member
+    }
+
+    /// The fingerprint of the family this device joined (of its pinned header).
+    pub fn fingerprint(&self) -> String {
+        self.state.header.fingerprint()
     }
 
     fn me(&self) -> String {

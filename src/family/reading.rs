@@ -49,12 +49,20 @@ impl Family {
         let dir = Dir::open(&self.state.folder)?;
         match folder::read_header(&dir) {
             Ok(Some(h)) if h == self.state.header => {}
-            Ok(Some(_)) => problem(
+            // Never taken in: a member who knows the passphrase could write a header naming
+            // themselves creator. The pinned one goes on being used, and the change is reported.
+            Ok(Some(h)) => problem(
                 &mut read,
                 folder::HEADER_FILE,
-                "it differs from the header this device joined with (it was replaced); this device keeps the one it \
-                 joined with"
-                    .into(),
+                format!(
+                    "it was replaced: its fingerprint is now {}, and this device joined the family with the \
+                     fingerprint {}. Someone with access to the folder changed it; this device keeps the family it \
+                     joined and ignores the new file. Ask the family's creator to put the original back (from the \
+                     sync tool's file versions or a backup), and have new members join only with the code {}",
+                    h.fingerprint(),
+                    self.fingerprint(),
+                    self.fingerprint()
+                ),
             ),
             Ok(None) => {
                 problem(&mut read, folder::HEADER_FILE, "it is missing; the sync tool may still be bringing it".into())

@@ -82,6 +82,7 @@ impl Family {
         let week = adherence::week(monday, today, &shared, &published);
         FamilyStatus {
             id: self.state.header.id.to_string(),
+            fingerprint: self.fingerprint(),
             name: self.source_name(),
             folder: self.state.folder.display().to_string(),
             me: member_view(&self.short(), &own),

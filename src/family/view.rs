@@ -14,6 +14,9 @@ use serde::Serialize;
 pub struct FamilyStatus {
     /// The family's id: 32 hex digits, the same on every device.
     pub id: String,
+    /// The family's fingerprint (`7KQ2-M9XD-4T8C-Q2WN`), the same on every device: a joining
+    /// member compares it with the code their device shows for the folder's `family.json`.
+    pub fingerprint: String,
     pub name: String,
     /// The family folder on this device.
     pub folder: String,
@@ -184,6 +187,9 @@ pub struct JoinFamily {
     pub folder: String,
     pub member: String,
     pub passphrase: String,
+    /// The family's fingerprint as a member's device shows it (`mast family status`, the
+    /// Family view); compared ignoring case, dashes and spaces. Joining is refused without it.
+    pub fingerprint: String,
 }
 
 /// A change to the shared goals from this device. Organisers add, edit and remove goals and

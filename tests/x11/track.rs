@@ -389,7 +389,8 @@ fn tracking_syncs_the_familys_shared_goals() {
     };
     let f = folder.to_str().unwrap();
     family(&parent, &["create", "--folder", f, "--name", "Home", "--member", "parent"]);
-    family(&teen, &["join", "--folder", f, "--member", "teen"]);
+    let code = parent.json(&["family", "status", "--json"])["fingerprint"].as_str().unwrap().to_owned();
+    family(&teen, &["join", "--folder", f, "--member", "teen", "--fingerprint", &code]);
     family(&parent, &["add", "instagram", "--daily", "45m"]);
     teen.write_config("config.toml", &config(180));
     let mut t = Tracking::start(&d, &teen);

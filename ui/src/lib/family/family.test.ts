@@ -24,10 +24,15 @@ describe('create and join forms', () => {
     expect(!r.ok && r.message).toContain('differ');
     expect(checkCreate(ok)).toEqual({ ok: true, value: { folder: '/sync/family', name: 'Home', member: 'parent', passphrase: 'long enough words' } });
   });
-  it('join needs folder, name and passphrase', () => {
-    expect(checkJoin({ folder: '/f', member: 'teen', passphrase: '' })).toMatchObject({ ok: false, field: 'passphrase' });
-    expect(checkJoin({ folder: '', member: 'teen', passphrase: 'x'.repeat(8) })).toMatchObject({ ok: false, field: 'folder' });
-    expect(checkJoin({ folder: '/f', member: 'teen', passphrase: 'x'.repeat(8) })).toMatchObject({ ok: true });
+  it('join needs folder, name, passphrase and the family fingerprint', () => {
+    const join = { folder: '/f', member: 'teen', passphrase: 'x'.repeat(8), fingerprint: ' 7kq2-m9xd-4t8c-q2wn ' };
+    expect(checkJoin({ ...join, passphrase: '' })).toMatchObject({ ok: false, field: 'passphrase' });
+    expect(checkJoin({ ...join, folder: '' })).toMatchObject({ ok: false, field: 'folder' });
+    const r = checkJoin({ ...join, fingerprint: '  ' });
+    expect(r).toMatchObject({ ok: false, field: 'fingerprint' });
+    expect(!r.ok && r.message).toContain('mast family status');
+    // Whether it is the family's code is the core's to say: the form sends it as typed.
+    expect(checkJoin(join)).toEqual({ ok: true, value: { ...join, fingerprint: '7kq2-m9xd-4t8c-q2wn' } });
   });
 });
 

@@ -13,12 +13,15 @@ import { day, duration, platformName, timeOfDay } from '../format/format';
 export const MIN_PASSPHRASE = 8;
 
 export interface CreateForm { folder: string; name: string; member: string; passphrase: string; confirm: string }
-export interface JoinForm { folder: string; member: string; passphrase: string }
+export interface JoinForm { folder: string; member: string; passphrase: string; fingerprint: string }
+
+/** What every surface says next to the family's fingerprint (src/family/mod.rs `FINGERPRINT_HINT`). */
+export const FINGERPRINT_HINT = 'tell joining members this code; each compares it with the one their device shows';
 
 export type Checked<T, F> = { ok: true; value: T } | { ok: false; field: keyof F; message: string };
 
 export const emptyCreate = (): CreateForm => ({ folder: '', name: '', member: '', passphrase: '', confirm: '' });
-export const emptyJoin = (): JoinForm => ({ folder: '', member: '', passphrase: '' });
+export const emptyJoin = (): JoinForm => ({ folder: '', member: '', passphrase: '', fingerprint: '' });
 
 function passphraseProblem(p: string): string | null {
   if (!p) return 'Type the family passphrase.';
@@ -41,7 +44,9 @@ export function checkJoin(f: JoinForm): Checked<JoinFamily, JoinForm> {
   if (!f.member.trim()) return { ok: false, field: 'member', message: 'Give your name: the one the family knows you by.' };
   const p = passphraseProblem(f.passphrase);
   if (p) return { ok: false, field: 'passphrase', message: p };
-  return { ok: true, value: { folder: f.folder.trim(), member: f.member.trim(), passphrase: f.passphrase } };
+  if (!f.fingerprint.trim())
+    return { ok: false, field: 'fingerprint', message: "Type the family's fingerprint: the code a member's device shows in its Family view (or `mast family status`)." };
+  return { ok: true, value: { folder: f.folder.trim(), member: f.member.trim(), passphrase: f.passphrase, fingerprint: f.fingerprint.trim() } };
 }
 
 /** Who a shared goal is for: everyone, or the members chosen by name. */

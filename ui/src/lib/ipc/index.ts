@@ -1,7 +1,8 @@
 // The IPC boundary: the one module that talks to the shell. `selectBackend` picks the Tauri
 // backend inside the app, or the fixture mock when the page is opened with `?mock=fixtures`
 // (`?mock=empty` for a first run, `?mock=error` for failing reads, `&family=none` for a
-// device in no family) outside Tauri — the browser tests do that. The mock and
+// device in no family, `&family=replaced` for one whose folder's family.json was replaced)
+// outside Tauri — the browser tests do that. The mock and
 // its fixtures are a separate chunk, loaded only then.
 export type { Backend } from './backend';
 export { toIpcError, isIpcError } from './backend';
@@ -18,8 +19,10 @@ export async function selectBackend(search: string = location.search): Promise<B
     if (mock === 'empty') return fixtureBackend({ empty: true });
     // Every read fails, to see the error states.
     if (mock === 'error') return fixtureBackend({ failWith: { code: 'store', message: 'The database is locked by another program; close it and try again.' } });
-    // `&family=none`: this device is in no family yet.
-    return fixtureBackend({ noFamily: new URLSearchParams(search).get('family') === 'none' });
+    // `&family=none`: this device is in no family yet; `&family=replaced`: someone replaced
+    // the family folder's family.json.
+    const family = new URLSearchParams(search).get('family');
+    return fixtureBackend({ noFamily: family === 'none', familyReplaced: family === 'replaced' });
   }
   return tauriBackend;
 }

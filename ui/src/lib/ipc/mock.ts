@@ -17,15 +17,17 @@ export interface Fixtures {
   tracking: TrackingState;
   /** What the core's `Store::recent_windows` returns for the demo (the windows `try_rule` tries). */
   recent_windows: RecentWindow[];
-  /** What `family_status` returns for a device in the demo family (hand-written for now). */
+  /** What `family_status` returns for a device in the demo family. */
   family: FamilyStatus;
-  /** What `family_preview` returns on that device (hand-written for now). */
+  /** What `family_preview` returns on that device. */
   family_preview: SharePreview;
+  /** What `family_status` returns on that device once the folder's `family.json` was replaced. */
+  family_replaced: FamilyStatus;
 }
 
 export const FIXTURE_NAMES: (keyof Fixtures)[] = [
   'today_view', 'mismatch-day', 'mismatch-week', 'mismatch-month', 'report', 'goals', 'settings', 'tracking',
-  'recent_windows', 'family', 'family_preview',
+  'recent_windows', 'family', 'family_preview', 'family_replaced',
 ];
 
 export interface MockOptions {
@@ -35,6 +37,8 @@ export interface MockOptions {
   failWith?: IpcError;
   /** Start outside any family (the Family view offers create and join). `empty` implies it. */
   noFamily?: boolean;
+  /** Start in the family after someone replaced the folder's `family.json` (`family_replaced`). */
+  familyReplaced?: boolean;
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -196,7 +200,7 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
 
   return {
     calls,
-    ...familyMock(fixtures.family, fixtures.family_preview, {
+    ...familyMock(options.familyReplaced ? fixtures.family_replaced : fixtures.family, fixtures.family_preview, {
       inFamily: !(options.noFamily || options.empty), calls, failWith: options.failWith,
     }),
     todayView: () => read('today_view', () => {

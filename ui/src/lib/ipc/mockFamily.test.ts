@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_NAMES, mockBackend, type Fixtures } from './mock';
-import { objectiveOf } from './mockFamily';
+import { fingerprintRefusal, normaliseFingerprint, objectiveOf } from './mockFamily';
 import type { SharedGoal } from './types';
 
 const dir = join(__dirname, '..', '..', '..', 'tests', 'fixtures');
@@ -25,6 +25,27 @@ describe('the family fixtures', () => {
   });
 });
 
+describe("the core's fingerprint check, as the mock makes it", () => {
+  it('reads a code as the core does: case, dashes and spaces ignored, O as 0, I and L as 1', () => {
+    expect(normaliseFingerprint('7kq2 m9xd-4t8c-q2wn')).toBe('7KQ2M9XD4T8CQ2WN');
+    expect(normaliseFingerprint('oooo-iiii-llll-0000')).toBe('0000111111110000');
+    expect(normaliseFingerprint('7KQ2-M9XD-4T8C')).toBeNull();
+    expect(normaliseFingerprint('UUUU-UUUU-UUUU-UUUU')).toBeNull();
+    expect(normaliseFingerprint('7KQ2-M9XD-4T8C-Q2WÑ')).toBeNull();
+    expect(fingerprintRefusal('/f', '7KQ2-M9XD-4T8C-Q2WN', '7kq2m9xd4t8cq2wn')).toBeNull();
+    expect(fingerprintRefusal('/f', '7KQ2-M9XD-4T8C-Q2WN', '7KQ2')!.message).toContain("'7KQ2' is not a family fingerprint");
+    expect(fingerprintRefusal('/f', '7KQ2-M9XD-4T8C-Q2WN', '7KQ2-M9XD-4T8C-Q2WM')!.message).toContain('Nothing was written');
+  });
+
+  it('the replaced-header fixture keeps the family it joined and reports the new family.json with both codes', () => {
+    const r = fixtures.family_replaced;
+    expect(r.fingerprint).toBe(fixtures.family.fingerprint);
+    const p = r.problems.find((x) => x.file === 'family.json')!;
+    expect(p.message).toContain(`its fingerprint is now R3VN-8QTD-W5KX-1M7C, and this device joined the family with the fingerprint ${r.fingerprint}`);
+    expect(r.goals).toEqual(fixtures.family.goals);
+  });
+});
+
 describe('mock family', () => {
   it('creates, refuses a second family and a short passphrase, and leaves', async () => {
     const b = mockBackend(fixtures, { noFamily: true });
@@ -42,9 +63,14 @@ describe('mock family', () => {
 
   it('joins the fixture family as a member who is not an organiser, who may only propose', async () => {
     const b = mockBackend(fixtures, { noFamily: true });
-    await expect(b.familyJoin({ folder: '/elsewhere', member: 'teen', passphrase: 'three long words' })).rejects.toMatchObject({ message: expect.stringContaining('holds no family') });
-    await expect(b.familyJoin({ folder: fixtures.family.folder, member: 'teen', passphrase: '' })).rejects.toMatchObject({ message: expect.stringContaining('passphrase is wrong') });
-    const s = await b.familyJoin({ folder: fixtures.family.folder, member: 'teen', passphrase: 'three long words' });
+    const join = { folder: fixtures.family.folder, member: 'teen', passphrase: 'three long words', fingerprint: fixtures.family.fingerprint };
+    await expect(b.familyJoin({ ...join, folder: '/elsewhere' })).rejects.toMatchObject({ message: expect.stringContaining('holds no family') });
+    await expect(b.familyJoin({ ...join, fingerprint: '' })).rejects.toMatchObject({ message: expect.stringContaining('ask a member to run `mast family status`') });
+    await expect(b.familyJoin({ ...join, fingerprint: 'R3VN-8QTD-W5KX-1M7C' })).rejects.toMatchObject({ message: expect.stringContaining('does not have the fingerprint R3VN-8QTD-W5KX-1M7C') });
+    await expect(b.familyJoin({ ...join, passphrase: '' })).rejects.toMatchObject({ message: expect.stringContaining('passphrase is wrong') });
+    expect(await b.familyStatus()).toBeNull();
+    const s = await b.familyJoin({ ...join, fingerprint: fixtures.family.fingerprint.toLowerCase().replaceAll('-', ' ') });
+    expect(s.fingerprint).toBe(fixtures.family.fingerprint);
     expect(s.me.organiser).toBe(false);
     expect(s.goals.every((g) => g.appliesToMe)).toBe(true);
     await expect(b.familyAct({ action: 'addGoal', goal })).rejects.toMatchObject({ message: expect.stringContaining('only the family\'s organisers') });

@@ -1,8 +1,8 @@
 // The mock backend's family: an in-memory stand-in for the core's family folder
 // (src/family/mod.rs), so the Family view can be tested without one. It refuses what the
 // core refuses, with the core's messages, and changes the status as the core would: create
-// starts a family of one, join opens the fixture family, actions change goals and
-// proposals, leave forgets the family.
+// starts a family of one, join opens the fixture family (given its fingerprint), actions
+// change goals and proposals, leave forgets the family.
 import type {
   AdherenceRow, CreateFamily, FamilyAction, FamilyStatus, IpcError, JoinFamily, MemberView, NewGoal, SharedGoal,
   SharePreview, Status,
@@ -18,6 +18,36 @@ export function checkMemberName(name: string): IpcError | null {
   const n = name.trim();
   if (!n) return invalid('a member needs a name: the one the family knows them by');
   if (n !== name || n.length > 40) return invalid(`'${name}' cannot be a member's name: use up to 40 characters, without spaces around`);
+  return null;
+}
+
+/** The core's fingerprint alphabet (src/family/fingerprint.rs): Crockford's base32. */
+const FINGERPRINT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The core's `fingerprint::normalise`: a typed code in the fingerprint's characters
+ * (case, dashes and spaces ignored, O read as 0, I and L as 1), or null when it cannot be one. */
+export function normaliseFingerprint(typed: string): string | null {
+  let out = '';
+  for (const ch of typed) {
+    if (ch === '-' || /\s/.test(ch)) continue;
+    if (ch.charCodeAt(0) > 0x7f) return null;
+    let c = ch.toUpperCase();
+    if (c === 'O') c = '0';
+    else if (c === 'I' || c === 'L') c = '1';
+    if (!FINGERPRINT_ALPHABET.includes(c)) return null;
+    out += c;
+  }
+  return out.length === 16 ? out : null;
+}
+
+/** The core's `confirm_fingerprint`: its refusal, or null when `typed` is the family's code. */
+export function fingerprintRefusal(folder: string, fingerprint: string, typed: string): IpcError | null {
+  const ask = "ask a member to run `mast family status` (or to open the Family view) and give the code it shows (`mast family join --fingerprint CODE`, or the join form's Fingerprint field)";
+  if (!typed.trim()) return invalid(`confirm the family's fingerprint before joining, so you join the family you were told of: ${ask}`);
+  const t = normaliseFingerprint(typed);
+  if (t === null) return invalid(`'${typed}' is not a family fingerprint: it is 16 letters and digits in four groups, like 7KQ2-M9XD-4T8C-Q2WN; ${ask}`);
+  if (t !== normaliseFingerprint(fingerprint))
+    return invalid(`the family in ${folder} does not have the fingerprint ${typed}: the code was mistyped, or someone with access to the folder replaced its family.json. Nothing was written. Compare the code again with a member's \`mast family status\` (or their Family view); if it still differs, do not join, and tell the family's creator`);
   return null;
 }
 
@@ -161,7 +191,7 @@ export function familyMock(
         throw invalid(`${setup.folder} already holds a family; join it with \`mast family join --folder ${setup.folder}\``);
       const me: MemberView = { device: '5d2e8c0b41f7a396', name: setup.member, organiser: true, creator: true, me: true, publishedMs: null };
       return done({
-        id: '0e7c4a91d25b3f68c1a09e4d7b2f5a13', name, folder: setup.folder, me, members: [me], goals: [], proposals: [],
+        id: '0e7c4a91d25b3f68c1a09e4d7b2f5a13', fingerprint: '5D2E-8C0B-41F7-A396', name, folder: setup.folder, me, members: [me], goals: [], proposals: [],
         week: { ...clone(fixture.week), rows: [] }, problems: [], syncedMs: 0,
       });
     },
@@ -173,6 +203,8 @@ export function familyMock(
       if (!setup.folder.trim()) throw invalid('choose the family folder: a folder your sync tool keeps in step');
       if (setup.folder !== fixture.folder)
         throw invalid(`${setup.folder} holds no family (no family.json): choose the folder your sync tool shares with the family, and wait until it has synced`);
+      const refused = fingerprintRefusal(setup.folder, fixture.fingerprint, setup.fingerprint);
+      if (refused) throw refused;
       if (setup.passphrase.length < MIN_PASSPHRASE)
         throw invalid("the passphrase is wrong: it does not open this family's folder. Ask the family's creator for it");
       const f = clone(fixture);

@@ -12,7 +12,12 @@ export type FamilyStatus = {
 /**
  * The family's id: 32 hex digits, the same on every device.
  */
-id: string, name: string, 
+id: string, 
+/**
+ * The family's fingerprint (`7KQ2-M9XD-4T8C-Q2WN`), the same on every device: a joining
+ * member compares it with the code their device shows for the folder's `family.json`.
+ */
+fingerprint: string, name: string, 
 /**
  * The family folder on this device.
  */

@@ -3,4 +3,9 @@
 /**
  * Adding this device to a family whose folder the sync tool already brought here.
  */
-export type JoinFamily = { folder: string, member: string, passphrase: string, };
+export type JoinFamily = { folder: string, member: string, passphrase: string, 
+/**
+ * The family's fingerprint as a member's device shows it (`mast family status`, the
+ * Family view); compared ignoring case, dashes and spaces. Joining is refused without it.
+ */
+fingerprint: string, };

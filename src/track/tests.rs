@@ -233,11 +233,11 @@ fn a_stricter_policy_read_while_tracking_leaves_no_title_in_any_file() {
     assert!(!bytes_of_dir(tmp.path()).contains("Secret plan"), "the title is still on disk");
 }
 
-/// Regression: with its data dir deleted, the tracker wrote on into the unlinked file and
-/// said "everything saved". It now notices at the next flush and goes on in a new store at
-/// the same path.
-#[test]
-fn a_deleted_data_dir_gets_a_new_store_and_nothing_more_goes_to_the_old_file() {
+/// Tracks 20 polls of one window into a store in `data/` of a temporary dir, deleting that
+/// dir after 10 polls; `reopen` is what the runner gets to start a new store.
+fn track_deleting_the_data_dir(
+    reopen: &mut dyn FnMut(&std::path::Path) -> Result<Store>,
+) -> (tempfile::TempDir, Store, Result<Summary>) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     let db = dir.join("mast.db");
@@ -246,26 +246,33 @@ fn a_deleted_data_dir_gets_a_new_store_and_nothing_more_goes_to_the_old_file() {
     let steps: Steps = Arc::new(Mutex::new(polls(20, "a").into()));
     let (tx, rx) = channel();
     let clock = StepClock(Cell::new(1_000_000));
-    let gone = dir.clone();
     let mut sensor = Some(Acting {
         inner: Script { steps, stop: tx },
         after: 10,
-        action: Some(move || std::fs::remove_dir_all(&gone).unwrap()),
+        action: Some(move || std::fs::remove_dir_all(&dir).unwrap()),
     });
-    let summary = run_observed(
+    let result = run_observed(
         &mut store,
         &mut tracker,
         || Ok(Box::new(sensor.take().expect("connected once")) as Box<dyn Sensor + Send>),
         || None,
         &clock,
         &rx,
-        &mut reopen_at(db.clone()),
+        &mut || reopen(&db),
         &mut (),
-    )
-    .unwrap();
-    assert_eq!(summary.stores_restarted, 1);
+    );
+    (tmp, store, result)
+}
+
+/// Regression: with its data dir deleted, the tracker wrote on into the unlinked file and
+/// said "everything saved". It now notices at the next flush and goes on in a new store at
+/// the same path.
+#[test]
+fn a_deleted_data_dir_gets_a_new_store_and_nothing_more_goes_to_the_old_file() {
+    let (_tmp, store, result) = track_deleting_the_data_dir(&mut |db| reopen_at(db.to_owned())());
+    assert_eq!(result.unwrap().stores_restarted, 1);
     assert!(store.is_at_its_path());
-    let fresh = Store::open(&db).unwrap();
+    let fresh = Store::open(store.path()).unwrap();
     let spans = fresh.spans(0, Millis::MAX, 10).unwrap();
     assert_eq!(spans.len(), 1, "{spans:#?}");
     // The open span began before the deletion and is saved whole in the new store; the
@@ -276,31 +283,9 @@ fn a_deleted_data_dir_gets_a_new_store_and_nothing_more_goes_to_the_old_file() {
 /// A store that cannot be started again stops the run with an error that says so.
 #[test]
 fn a_deleted_data_dir_that_cannot_be_made_again_stops_with_the_error() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("data");
-    let mut store = Store::open(&dir.join("mast.db")).unwrap();
-    let (_, mut tracker) = setup();
-    let steps: Steps = Arc::new(Mutex::new(polls(20, "a").into()));
-    let (tx, rx) = channel();
-    let clock = StepClock(Cell::new(1_000_000));
-    let gone = dir.clone();
-    let mut sensor = Some(Acting {
-        inner: Script { steps, stop: tx },
-        after: 5,
-        action: Some(move || std::fs::remove_dir_all(&gone).unwrap()),
-    });
-    let err = run_observed(
-        &mut store,
-        &mut tracker,
-        || Ok(Box::new(sensor.take().expect("connected once")) as Box<dyn Sensor + Send>),
-        || None,
-        &clock,
-        &rx,
-        &mut || Err(crate::Error::Invalid("the disk is read-only".into())),
-        &mut (),
-    )
-    .unwrap_err();
-    let msg = err.to_string();
+    let (_tmp, _, result) =
+        track_deleting_the_data_dir(&mut |_| Err(crate::Error::Invalid("the disk is read-only".into())));
+    let msg = result.unwrap_err().to_string();
     assert!(msg.contains("was deleted or replaced while tracking") && msg.contains("read-only"), "{msg}");
 }
 

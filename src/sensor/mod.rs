@@ -1,8 +1,18 @@
 //! Sensors say what is in front and how long the user has been idle. One implementation per
-//! desktop: X11 now; Wayland compositors, macOS and Windows later, each as a sibling module
-//! implementing [`Sensor`]. A sensor only observes: it never merges, classifies or stores.
+//! desktop channel, each a sibling module implementing [`Sensor`]: X11 ([`x11`]), wlroots
+//! compositors through `zwlr_foreign_toplevel_manager_v1` (`wlroots`), KDE Plasma through
+//! Mast's KWin script (`kwin`), and GNOME through Mast's Shell extension (`gnome`). Idle time
+//! comes from the first channel that works, in the order of [`IdleKind`] (`idle`). A sensor
+//! only observes: it never merges, classifies or stores.
+//!
+//! Which sensor runs is decided once at start by [`choose`], in a documented order; on a
+//! Wayland session X11 is never used unless the user asks for it, because XWayland shows
+//! only some windows and the numbers would be silently wrong.
 
 use crate::model::Observation;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
 
 pub mod fake;
 pub mod x11;
@@ -16,11 +26,164 @@ pub enum SensorError {
     /// The connection worked before and broke (the X server went away).
     #[error("lost the connection to the desktop: {0}")]
     Lost(String),
+    /// The desktop can be watched, but only after the user does something: GNOME without
+    /// Mast's extension, a compositor without the protocol. `fix` says what, in words a user
+    /// can follow.
+    #[error("{problem}; {fix}")]
+    NeedsSetup { problem: String, fix: String },
+}
+
+/// The desktop channels Mast can watch, as named in `config.toml` (`sensor = "…"`), in
+/// `mast status` and in the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum SensorKind {
+    X11,
+    Wlroots,
+    Kwin,
+    Gnome,
+}
+
+impl SensorKind {
+    pub const ALL: [SensorKind; 4] = [SensorKind::X11, SensorKind::Wlroots, SensorKind::Kwin, SensorKind::Gnome];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SensorKind::X11 => "x11",
+            SensorKind::Wlroots => "wlroots",
+            SensorKind::Kwin => "kwin",
+            SensorKind::Gnome => "gnome",
+        }
+    }
+
+    /// How the channel is named to a user.
+    pub fn label(self) -> &'static str {
+        match self {
+            SensorKind::X11 => "X11",
+            SensorKind::Wlroots => "wlroots (foreign toplevel)",
+            SensorKind::Kwin => "KDE Plasma (Mast's KWin script)",
+            SensorKind::Gnome => "GNOME (Mast's Shell extension)",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SensorKind> {
+        SensorKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for SensorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where idle time comes from, in the order they are tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum IdleKind {
+    /// `ext-idle-notify-v1` (wlroots 0.17+, KWin 5.27+, …).
+    ExtIdleNotify,
+    /// `org_kde_kwin_idle` (older wlroots such as sway 1.7, KWin).
+    KdeKwinIdle,
+    /// `org.gnome.Mutter.IdleMonitor` on the session bus.
+    MutterIdleMonitor,
+    /// The X server's MIT-SCREEN-SAVER counter.
+    X11Screensaver,
+}
+
+impl IdleKind {
+    pub const ORDER: [IdleKind; 4] =
+        [IdleKind::ExtIdleNotify, IdleKind::KdeKwinIdle, IdleKind::MutterIdleMonitor, IdleKind::X11Screensaver];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdleKind::ExtIdleNotify => "ext-idle-notify-v1",
+            IdleKind::KdeKwinIdle => "org_kde_kwin_idle",
+            IdleKind::MutterIdleMonitor => "org.gnome.Mutter.IdleMonitor",
+            IdleKind::X11Screensaver => "X11 screensaver",
+        }
+    }
+}
+
+impl fmt::Display for IdleKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a running sensor is, for `mast status`, the start line and the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SensorInfo {
+    pub kind: SensorKind,
+    /// The desktop or compositor behind the channel, when it says ("sway 1.7", "KWin 5.27",
+    /// "GNOME Shell 43.9", "X display :0").
+    pub detail: String,
+    pub idle: IdleKind,
+}
+
+impl fmt::Display for SensorInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind.label())?;
+        if !self.detail.is_empty() {
+            write!(f, " on {}", self.detail)?;
+        }
+        write!(f, ", idle from {}", self.idle)
+    }
+}
+
+/// What every sensor is opened with.
+#[derive(Clone, Default)]
+pub struct SensorOptions {
+    /// The user's AFK threshold. Channels that push "idle since T" (the Wayland idle
+    /// protocols) ask to be told at this timeout, so that the moment input stopped is known
+    /// exactly when the tracker needs it.
+    pub afk_threshold_ms: u64,
+    /// Called from the sensor's own thread when what it reports changed (focus moved, the
+    /// user went idle or came back), so the tracker can poll at once instead of at its next
+    /// tick. Sensors that only answer polls never call it.
+    pub waker: Waker,
+}
+
+/// A cheap, cloneable "something changed" callback for [`SensorOptions::waker`].
+#[derive(Clone, Default)]
+pub struct Waker(Option<Arc<dyn Fn() + Send + Sync>>);
+
+impl Waker {
+    pub fn new(f: impl Fn() + Send + Sync + 'static) -> Waker {
+        Waker(Some(Arc::new(f)))
+    }
+
+    pub fn wake(&self) {
+        if let Some(f) = &self.0 {
+            f();
+        }
+    }
+}
+
+impl fmt::Debug for Waker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "Waker(set)" } else { "Waker(none)" })
+    }
+}
+
+impl fmt::Debug for SensorOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SensorOptions").field("afk_threshold_ms", &self.afk_threshold_ms).finish_non_exhaustive()
+    }
 }
 
 /// Something that can be polled for the foreground window and the idle time.
-pub trait Sensor {
+pub trait Sensor: Send {
     fn observe(&mut self) -> Result<Observation, SensorError>;
+
+    /// Which channel this is. Real sensors say; test sensors may keep this default.
+    fn info(&self) -> Option<SensorInfo> {
+        None
+    }
 }
 
 /// Opens the sensor for the desktop this process runs in.

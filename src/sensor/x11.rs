@@ -13,7 +13,7 @@
 mod decode;
 mod process;
 
-use super::{Sensor, SensorError};
+use super::{IdleKind, Sensor, SensorError, SensorInfo, SensorKind};
 use crate::model::{Observation, Window};
 use std::fmt;
 use tracing::{debug, instrument};
@@ -209,6 +209,14 @@ impl Sensor for X11Sensor {
             self.lost = Some(why.clone());
         }
         result
+    }
+
+    fn info(&self) -> Option<SensorInfo> {
+        Some(SensorInfo {
+            kind: SensorKind::X11,
+            detail: format!("X display {}", self.display),
+            idle: IdleKind::X11Screensaver,
+        })
     }
 }
 

@@ -186,6 +186,47 @@ pub trait Sensor: Send {
     }
 }
 
+/// The focus half of a Wayland-era sensor: what is in front. On Wayland the window in front
+/// and the idle time come from different channels (a compositor's toplevel protocol or
+/// Mast's script or extension; an idle protocol or Mutter's IdleMonitor), so each is its own
+/// source and [`Paired`] joins them into a [`Sensor`].
+pub trait FocusSource: Send {
+    /// The window in front now, `None` when nothing has the focus.
+    fn focused(&mut self) -> Result<Option<crate::model::Window>, SensorError>;
+    /// Which channel this is, and the desktop behind it ("sway 1.7").
+    fn kind(&self) -> SensorKind;
+    fn detail(&self) -> String;
+}
+
+/// The idle half: milliseconds since the user last touched keyboard or pointer.
+///
+/// Sources that are told rather than asked (the Wayland idle protocols say "idle" once the
+/// timeout passed) report `now − (moment of that event − timeout)`, so the tracker's AFK
+/// cut-back lands on the moment input stopped, exactly as with a counter it could poll.
+pub trait IdleSource: Send {
+    fn idle_ms(&mut self) -> Result<u64, SensorError>;
+    fn kind(&self) -> IdleKind;
+}
+
+/// A focus source and an idle source, polled together as one [`Sensor`].
+pub struct Paired {
+    pub focus: Box<dyn FocusSource>,
+    pub idle: Box<dyn IdleSource>,
+}
+
+impl Sensor for Paired {
+    fn observe(&mut self) -> Result<Observation, SensorError> {
+        // Idle first: a window that changes as the user comes back belongs to the return.
+        let idle_ms = self.idle.idle_ms()?;
+        let window = self.focus.focused()?;
+        Ok(Observation { window, idle_ms })
+    }
+
+    fn info(&self) -> Option<SensorInfo> {
+        Some(SensorInfo { kind: self.focus.kind(), detail: self.focus.detail(), idle: self.idle.kind() })
+    }
+}
+
 /// Opens the sensor for the desktop this process runs in.
 ///
 /// The seam for other desktops: pick by `WAYLAND_DISPLAY`, target OS, etc. as they arrive.

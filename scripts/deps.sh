@@ -12,6 +12,10 @@ set -euo pipefail
 # The desktop app: WebKitGTK, GTK, the tray (appindicator), librsvg and libsoup to build
 # Tauri; WebKitWebDriver to drive the real app end to end; Chromium for the UI's browser
 # tests; Node.js and npm for the front end (Node 20 or newer).
+# Wayland: real headless compositors for the sensors' tests — sway (with foot windows, wtype
+# input, swaymsg focus), KWin (kwin_wayland --virtual) for Mast's KWin script, GNOME Shell
+# and mutter for Mast's Shell extension and IdleMonitor, and gjs to load the extension's
+# ES-module flavour in a harness.
 PACKAGES=(
   build-essential pkg-config ca-certificates
   xvfb openbox xdotool xterm x11-utils
@@ -20,6 +24,7 @@ PACKAGES=(
   syncthing curl iproute2
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   webkit2gtk-driver chromium
+  sway foot wtype grim kwin-wayland mutter gnome-shell gjs
 )
 command -v node >/dev/null || PACKAGES+=(nodejs)
 command -v npm >/dev/null || PACKAGES+=(npm)

@@ -69,9 +69,28 @@ fn main() -> Result<()> {
     write(out, "goals", &store.goals()?)?;
     write(out, "settings", &settings)?;
     // What the app reports while its tracker runs.
-    let tracking =
-        views::TrackingState { mode: views::TrackingMode::Tracking, paused_until_ms: None, message: None, demo: false };
+    let sensor = mast::sensor::SensorInfo {
+        kind: mast::sensor::SensorKind::Wlroots,
+        detail: "sway 1.7".into(),
+        idle: mast::sensor::IdleKind::KdeKwinIdle,
+    };
+    let tracking = views::TrackingState {
+        mode: views::TrackingMode::Tracking,
+        paused_until_ms: None,
+        message: None,
+        demo: false,
+        sensor: Some(mast::track::state::SensorState {
+            pid: 4242,
+            summary: Some(sensor.to_string()),
+            sensor: Some(sensor),
+            problem: None,
+            reason: "a Wayland session".into(),
+            since_ms: now.ms - 3_600_000,
+        }),
+        tray: true,
+    };
     write(out, "tracking", &tracking)?;
+    write(out, "tracking_no_sensor", &no_sensor(now.ms))?;
     let week_ago = now.ms - mast::rule_draft::RECENT_DAYS * 86_400_000;
     let recent = store.recent_windows(week_ago, now.ms + 1, mast::rule_draft::RECENT_WINDOWS)?;
     write(out, "recent_windows", &recent)?;
@@ -188,4 +207,43 @@ fn write(dir: &Path, name: &str, value: &impl Serialize) -> Result<()> {
     let path = dir.join(format!("{name}.json"));
     std::fs::write(&path, serde_json::to_string_pretty(value)? + "\n")
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// What the app reports on GNOME without Mast's extension and without a tray: the core's
+/// own choice and words, from the documented order with GNOME's channel missing.
+fn no_sensor(now: mast::model::Millis) -> views::TrackingState {
+    use mast::sensor::choose::{self, Connect, SessionEnv};
+    use mast::sensor::{Sensor, SensorError, SensorKind, SensorOptions};
+    struct GnomeWithoutExtension;
+    impl Connect for GnomeWithoutExtension {
+        fn sensor(
+            &mut self,
+            kind: SensorKind,
+            _: &SensorOptions,
+        ) -> std::result::Result<Box<dyn Sensor + Send>, SensorError> {
+            Err(match kind {
+                SensorKind::Gnome => mast::sensor::gnome_needs_extension(),
+                other => SensorError::Unavailable(format!("{} is not offered by this desktop", other.label())),
+            })
+        }
+    }
+    let env = SessionEnv {
+        session_type: Some("wayland".into()),
+        wayland_display: true,
+        x_display: true,
+        desktops: vec!["ubuntu".into(), "gnome".into()],
+    };
+    let plan = choose::plan(choose::SensorSetting::Auto, &env);
+    let err = choose::open(&plan, &SensorOptions::default(), &mut GnomeWithoutExtension).err().expect("no sensor");
+    views::TrackingState {
+        mode: views::TrackingMode::Tracking,
+        paused_until_ms: None,
+        message: None,
+        demo: false,
+        sensor: Some(mast::track::state::SensorState {
+            pid: 4242,
+            ..mast::track::state::SensorState::now(Err(&err), &plan.reason, now)
+        }),
+        tray: false,
+    }
 }

@@ -34,6 +34,7 @@ pub mod store;
 pub mod terminal;
 pub mod track;
 pub mod tracker;
+pub mod tray_host;
 pub mod views;
 
 pub use error::{Error, Result};

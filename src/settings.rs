@@ -76,6 +76,9 @@ pub struct Settings {
     /// The region whose published revenue per user prices the attention-value estimate:
     /// "us-canada", "europe", "asia-pacific", "rest-of-world" or "worldwide".
     pub region: String,
+    /// Which desktop channel watches the window in front: "auto" (the documented order,
+    /// see `sensor::choose`), or "x11", "wlroots", "kwin", "gnome" to run that one only.
+    pub sensor: crate::sensor::choose::SensorSetting,
 }
 
 impl Default for Settings {
@@ -95,6 +98,7 @@ impl Default for Settings {
             quiet_hours: None,
             rating_prompts_per_day: 3,
             region: "worldwide".into(),
+            sensor: crate::sensor::choose::SensorSetting::Auto,
         }
     }
 }

@@ -12,11 +12,13 @@
 
 use crate::localday;
 use crate::model::{Millis, Span};
-use crate::sensor::{Sensor, SensorError};
+use crate::sensor::{Sensor, SensorError, Waker};
 use crate::store::{Classifier, Store};
 use crate::tracker::Tracker;
 use crate::Result;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What `kill -9` may lose at most: the promise the README makes.
@@ -81,17 +83,35 @@ impl Observer for () {
     fn after_poll(&mut self, _: &mut Store, _: Millis, _: i32, _: Option<&Span>, _: Option<&Span>) {}
 }
 
+/// Opens the sensor; given the [`Waker`] through which it may ask for a poll at once.
+pub type Connect<'a> = dyn FnMut(&Waker) -> std::result::Result<Box<dyn Sensor + Send>, SensorError> + 'a;
+
+/// The stop channel and, optionally, a sender of that same channel: a sensor that is told
+/// of changes (a Wayland compositor's focus events) wakes the loop through it, so the span
+/// switches when the focus did and a steady desktop needs no fast polling. A message sent
+/// as a wake-up carries a flag; any other message is a stop.
+pub struct Signals<'a> {
+    pub stop: &'a Receiver<()>,
+    pub wake: Option<Sender<()>>,
+}
+
+impl<'a> From<&'a Receiver<()>> for Signals<'a> {
+    fn from(stop: &'a Receiver<()>) -> Signals<'a> {
+        Signals { stop, wake: None }
+    }
+}
+
 /// [`run_observed`] without an observer.
-pub fn run(
+pub fn run<'a>(
     store: &mut Store,
     tracker: &mut Tracker,
-    connect: impl FnMut() -> std::result::Result<Box<dyn Sensor + Send>, SensorError>,
+    connect: &mut Connect<'_>,
     reload: impl FnMut() -> Option<Classifier>,
     clock: &dyn Clock,
-    stop: &Receiver<()>,
+    signals: impl Into<Signals<'a>>,
 ) -> Result<Summary> {
     let mut reopen = reopen_at(store.path().to_owned());
-    run_observed(store, tracker, connect, reload, clock, stop, &mut reopen, &mut ())
+    run_observed(store, tracker, connect, reload, clock, signals, &mut reopen, &mut ())
 }
 
 /// Opens a fresh store at `path`, creating its dir: what [`run_observed`]'s `reopen`
@@ -108,22 +128,39 @@ pub fn reopen_at(path: std::path::PathBuf) -> impl FnMut() -> Result<Store> {
 /// Polls until a message arrives on `stop` (or it disconnects), then flushes and returns.
 ///
 /// `connect` opens the sensor; it is called again with growing back-off (1 s doubling to a
-/// minute) whenever the desktop is unreachable, so a missing X server costs nothing.
+/// minute) whenever the desktop is unreachable, so a missing X server costs nothing. A
+/// sensor that wakes the loop (see [`Signals`]) is polled at once when it does, besides the
+/// regular polls.
 /// `reload` is asked every [`RELOAD_EVERY_MS`] for a new classifier (the user edited the
 /// rules or the title policy); history is reclassified and tracking goes on with it.
 /// `reopen` starts a new store when the file of `store` was deleted or replaced (checked
 /// before each flush); its error stops the run. `observer` sees every poll of the desktop.
 #[allow(clippy::too_many_arguments)]
-pub fn run_observed(
+pub fn run_observed<'a>(
     store: &mut Store,
     tracker: &mut Tracker,
-    mut connect: impl FnMut() -> std::result::Result<Box<dyn Sensor + Send>, SensorError>,
+    connect: &mut Connect<'_>,
     mut reload: impl FnMut() -> Option<Classifier>,
     clock: &dyn Clock,
-    stop: &Receiver<()>,
+    signals: impl Into<Signals<'a>>,
     reopen: &mut dyn FnMut() -> Result<Store>,
     observer: &mut dyn Observer,
 ) -> Result<Summary> {
+    let Signals { stop, wake } = signals.into();
+    let woken = Arc::new(AtomicBool::new(false));
+    let waker = match wake {
+        Some(tx) => {
+            let woken = woken.clone();
+            let tx = std::sync::Mutex::new(tx);
+            Waker::new(move || {
+                // Only one wake-up waits at a time: a burst of events is one poll.
+                if !woken.swap(true, Ordering::AcqRel) {
+                    let _ = tx.lock().map(|tx| tx.send(()));
+                }
+            })
+        }
+        None => Waker::default(),
+    };
     let mut last_reload = clock.now_ms();
     let interval = Duration::from_millis(tracker.config().poll_interval_ms as u64);
     let mut summary = Summary::default();
@@ -136,7 +173,7 @@ pub fn run_observed(
 
     loop {
         if sensor.is_none() && Instant::now() >= next_connect {
-            match connect() {
+            match connect(&waker) {
                 Ok(s) => {
                     if sensor_failing {
                         tracing::info!("desktop reachable again; tracking resumed");
@@ -220,6 +257,10 @@ pub fn run_observed(
         };
         match stop.recv_timeout(wait) {
             Err(RecvTimeoutError::Timeout) => {}
+            // A sensor's wake-up: poll now, and keep the regular ticks where they were.
+            Ok(()) if woken.swap(false, Ordering::AcqRel) => {
+                next_poll = next_poll.checked_sub(interval).unwrap_or(next_poll)
+            }
             Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
         }
     }
@@ -334,12 +375,14 @@ impl Writer {
     }
 }
 
-/// A channel that receives a message on SIGINT, SIGTERM or SIGHUP, for [`run`]'s `stop`.
-pub fn stop_on_signals() -> Result<Receiver<()>> {
+/// A channel that receives a message on SIGINT, SIGTERM or SIGHUP, for [`run`]'s `stop`,
+/// with a sender of it for [`Signals::wake`].
+pub fn stop_on_signals() -> Result<(Sender<()>, Receiver<()>)> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
         .map_err(|e| crate::Error::Invalid(format!("cannot install signal handlers: {e}")))?;
     let (tx, rx) = std::sync::mpsc::channel();
+    let wake = tx.clone();
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -349,10 +392,11 @@ pub fn stop_on_signals() -> Result<Receiver<()>> {
             }
         })
         .map_err(|e| crate::Error::Invalid(format!("cannot start the signal thread: {e}")))?;
-    Ok(rx)
+    Ok((wake, rx))
 }
 
 pub mod session;
+pub mod state;
 
 #[cfg(test)]
 mod tests;

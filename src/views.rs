@@ -253,6 +253,12 @@ pub struct TrackingState {
     pub message: Option<String>,
     /// The app shows the demo data dir; tracking, if on, still records the user's own data.
     pub demo: bool,
+    /// The running tracker's sensor (the app's own or a `mast track`'s), or why none works:
+    /// the badge shows a problem here instead of "Tracking".
+    pub sensor: Option<crate::track::state::SensorState>,
+    /// Whether the desktop shows tray icons (GNOME does not without an extension): when it
+    /// doesn't, the app says how to get its window back.
+    pub tray: bool,
 }
 
 /// Where Mast keeps its data and settings.

@@ -14,7 +14,7 @@ use mast::goals::{GoalKind, GoalSource, GoalTarget, NewGoal, Weekdays};
 use mast::model::{Millis, Observation, Window};
 use mast::notify::{Desktop, NudgeObserver};
 use mast::nudge::NudgeConfig;
-use mast::sensor::{Sensor, SensorError};
+use mast::sensor::{Sensor, SensorError, Waker};
 use mast::settings::{Settings, TitlePolicy};
 use mast::store::{Classifier, Store};
 use mast::track::{self, Clock};
@@ -370,7 +370,7 @@ fn tracker_child() {
     track::run_observed(
         &mut store,
         &mut tracker,
-        || Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
+        &mut |_: &Waker| Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
         || None,
         &clock,
         &rx,

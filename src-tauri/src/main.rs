@@ -171,8 +171,13 @@ pub fn show_main_window(app: &AppHandle) {
 
 /// The tracking state as the UI sees it: the tracker's, and whether the demo is shown.
 pub fn tracking_state(state: &AppState) -> TrackingState {
-    TrackingState { demo: state.data().demo, ..state.tracking.state() }
+    let tray = *TRAY.get_or_init(|| mast::tray_host::present(&mast::sensor::choose::SessionEnv::from_process()));
+    TrackingState { demo: state.data().demo, tray, ..state.tracking.state() }
 }
+
+/// Whether the desktop shows tray icons, asked once: desktops don't gain a tray mid-session
+/// often, and the answer only words a hint.
+static TRAY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 /// Ends pauses, retries another tracker's lock, refreshes the tray and syncs the family.
 fn start_timer(app: AppHandle) {
@@ -197,7 +202,7 @@ fn start_timer(app: AppHandle) {
 /// SIGTERM, SIGINT or SIGHUP quit like the tray's Quit: the tracker saves before exit.
 fn quit_on_signals(app: AppHandle) {
     let stop = match mast::track::stop_on_signals() {
-        Ok(stop) => stop,
+        Ok((_, stop)) => stop,
         Err(e) => {
             tracing::error!("{e}; a signal ends Mast without saving the last seconds");
             return;

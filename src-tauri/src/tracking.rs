@@ -8,6 +8,7 @@ use mast::model::Millis;
 use mast::paths::Paths;
 use mast::settings::Settings;
 use mast::track::session::Session;
+use mast::track::state::SensorState;
 use mast::track::Summary;
 use mast::views::{TrackingMode, TrackingState};
 use std::sync::mpsc::{self, Sender};
@@ -128,6 +129,11 @@ impl Inner {
             paused_until_ms: if self.mode == TrackingMode::Paused { self.paused_until } else { None },
             message: self.message.clone(),
             demo: false,
+            sensor: match (self.mode, &self.paths) {
+                (TrackingMode::Tracking | TrackingMode::External, Some(paths)) => SensorState::read(paths),
+                _ => None,
+            },
+            tray: true,
         }
     }
 
@@ -140,7 +146,10 @@ impl Inner {
         match Session::start(paths, &self.settings, &self.rules) {
             Ok(session) => {
                 let (stop, rx) = mpsc::channel();
-                let spawned = std::thread::Builder::new().name("tracker".into()).spawn(move || session.run(&rx));
+                let wake = stop.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("tracker".into())
+                    .spawn(move || session.run(mast::track::Signals { stop: &rx, wake: Some(wake) }));
                 match spawned {
                     Ok(thread) => {
                         self.running = Some(Running { stop, thread });

@@ -773,3 +773,62 @@ fn speed() {
         println!("{:>6} ns  {} | {}", start.elapsed().as_nanos() / n, w.app, w.title);
     }
 }
+
+/// The ids Wayland compositors report (`app_id`), Flatpak ids and the snap desktop ids GNOME
+/// gives, for every supported browser: a browser found by its id has its titles read.
+#[test]
+fn wayland_flatpak_and_snap_ids_of_browsers_are_recognised() {
+    let r = rules();
+    let cases = [
+        ("firefox", "firefox", "Home / X — Mozilla Firefox"),
+        ("org.mozilla.firefox", "firefox", "Home / X — Mozilla Firefox"),
+        ("firefox_firefox", "firefox", "Home / X — Mozilla Firefox"),
+        ("firefox-esr", "firefox", "Home / X — Mozilla Firefox"),
+        ("chromium", "chromium", "Home / X - Chromium"),
+        ("chromium-browser", "chromium", "Home / X - Chromium"),
+        ("org.chromium.Chromium", "chromium", "Home / X - Chromium"),
+        ("chromium_chromium", "chromium", "Home / X - Chromium"),
+        ("io.github.ungoogled_software.ungoogled_chromium", "chromium", "Home / X - Chromium"),
+        ("google-chrome", "chrome", "Home / X - Google Chrome"),
+        ("com.google.Chrome", "chrome", "Home / X - Google Chrome"),
+        ("brave-browser", "brave", "Home / X - Brave"),
+        ("com.brave.Browser", "brave", "Home / X - Brave"),
+        ("microsoft-edge", "edge", "Home / X - Microsoft\u{200b} Edge"),
+        ("com.microsoft.Edge", "edge", "Home / X - Microsoft\u{200b} Edge"),
+        ("vivaldi-stable", "vivaldi", "Home / X - Vivaldi"),
+        ("com.vivaldi.Vivaldi", "vivaldi", "Home / X - Vivaldi"),
+        ("opera", "opera", "Home / X - Opera"),
+        ("com.opera.Opera", "opera", "Home / X - Opera"),
+        ("org.gnome.Epiphany", "epiphany", "Home / X"),
+        ("io.gitlab.librewolf-community", "librewolf", "Home / X — LibreWolf"),
+    ];
+    for (app, browser, title) in cases {
+        let v = r.classify(win(app, title));
+        assert_eq!(v.browser.as_deref(), Some(browser), "{app}");
+        assert_eq!(v.platform.as_deref(), Some("x"), "{app}: {title}");
+    }
+}
+
+/// Desktop apps by their Wayland, Flatpak and snap ids.
+#[test]
+fn wayland_flatpak_and_snap_ids_of_apps_are_recognised() {
+    let r = rules();
+    let cases = [
+        ("org.telegram.desktop", "telegram"),
+        ("telegram-desktop", "telegram"),
+        ("telegram-desktop_telegram-desktop", "telegram"),
+        ("com.discordapp.Discord", "discord"),
+        ("com.discordapp.DiscordCanary", "discord"),
+        ("discord_discord", "discord"),
+        ("dev.vencord.Vesktop", "discord"),
+        ("io.freetubeapp.FreeTube", "youtube"),
+        ("com.sindresorhus.Caprine", "messenger"),
+        ("com.github.eneshecan.WhatsAppForLinux", "whatsapp"),
+        ("com.rtosta.zapzap", "whatsapp"),
+        ("dev.geopjr.Tuba", "mastodon"),
+        ("org.kde.tokodon", "mastodon"),
+    ];
+    for (app, platform) in cases {
+        assert_eq!(r.classify(win(app, "")).platform.as_deref(), Some(platform), "{app}");
+    }
+}

@@ -14,9 +14,9 @@ const FAMILY_EVERY: Duration = Duration::from_secs(600);
 
 pub fn run(env: &Env) -> Result<()> {
     let session = Session::start(&env.paths, &env.settings, &env.rules)?;
-    let stop = track::stop_on_signals()?;
+    let (wake, stop) = track::stop_on_signals()?;
     sync_family_while_tracking(env);
-    session.run(&stop)?;
+    session.run(track::Signals { stop: &stop, wake: Some(wake) })?;
     Ok(())
 }
 

@@ -206,7 +206,7 @@ pub fn open(
 /// Every Wayland channel failed: say what was tried and what the user can do.
 fn no_wayland_channel(first: SensorError) -> SensorError {
     SensorError::NeedsSetup {
-        problem: format!("no way to see the window in front on this Wayland desktop ({first})"),
+        problem: format!("no way to see the window in front on this Wayland desktop ({})", first.detail()),
         fix: "Mast works on GNOME (run `mast setup gnome`), KDE Plasma, and wlroots compositors such as sway, \
               Hyprland, labwc, wayfire, river and niri; on another compositor, `sensor = \"x11\"` in config.toml \
               tracks XWayland windows only"

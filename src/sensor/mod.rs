@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
+pub mod channels;
 pub mod choose;
 pub mod fake;
 pub mod x11;
@@ -32,6 +33,27 @@ pub enum SensorError {
     /// can follow.
     #[error("{problem}; {fix}")]
     NeedsSetup { problem: String, fix: String },
+}
+
+impl SensorError {
+    /// What went wrong, without the variant's lead-in: for messages that wrap it.
+    pub fn detail(&self) -> String {
+        match self {
+            SensorError::Unavailable(why) | SensorError::Lost(why) => why.clone(),
+            SensorError::NeedsSetup { problem, .. } => problem.clone(),
+        }
+    }
+}
+
+/// GNOME Shell runs, but Mast's extension is not loaded in it: the words every surface
+/// uses for the most common first-run problem on GNOME.
+pub fn gnome_needs_extension() -> SensorError {
+    SensorError::NeedsSetup {
+        problem: "GNOME Shell is running without Mast's extension, so Mast cannot see the window in front".into(),
+        fix: "run `mast setup gnome` (or Settings → Set up GNOME), then log out and back in: GNOME on Wayland loads \
+              a new extension only at the next login"
+            .into(),
+    }
 }
 
 /// The desktop channels Mast can watch, as named in `config.toml` (`sensor = "…"`), in
@@ -228,9 +250,8 @@ impl Sensor for Paired {
     }
 }
 
-/// Opens the sensor for the desktop this process runs in.
-///
-/// The seam for other desktops: pick by `WAYLAND_DISPLAY`, target OS, etc. as they arrive.
-pub fn open_default() -> Result<Box<dyn Sensor + Send>, SensorError> {
-    Ok(Box::new(x11::X11Sensor::connect(None)?))
+/// Opens the sensor for the desktop this process runs in, by [`choose`]'s order.
+pub fn open(setting: choose::SensorSetting, opts: &SensorOptions) -> Result<Box<dyn Sensor + Send>, SensorError> {
+    let plan = choose::plan(setting, &choose::SessionEnv::from_process());
+    choose::open(&plan, opts, &mut channels::Channels)
 }

@@ -3,19 +3,21 @@
 //! change, and send nudges. `mast track` and the desktop app both run exactly this; they
 //! differ only in what sends `stop` (a signal, or the app's pause and quit).
 
-use super::{run_observed, Observer, Summary, SystemClock};
+use super::state::SensorState;
+use super::{run_observed, Observer, Signals, Summary, SystemClock};
 use crate::classify::Rules;
 use crate::lock::TrackLock;
 use crate::model::Millis;
 use crate::notify::{Desktop, NudgeObserver};
 use crate::nudge::NudgeConfig;
 use crate::paths::Paths;
+use crate::sensor::choose::{self, SessionEnv};
+use crate::sensor::{channels::Channels, SensorOptions, Waker};
 use crate::settings::Settings;
 use crate::store::{Classifier, Store};
 use crate::tracker::{Tracker, TrackerConfig};
 use crate::Result;
 use std::path::Path;
-use std::sync::mpsc::Receiver;
 use std::time::SystemTime;
 
 /// A claimed data dir with its store open, ready to track. Holding it holds the lock, so
@@ -45,9 +47,10 @@ impl Session {
         Ok(Session { paths: paths.clone(), settings: settings.clone(), rules: rules.clone(), store, _lock: lock })
     }
 
-    /// Tracks until a message arrives on `stop` (or it disconnects), then saves everything
-    /// and releases the data dir.
-    pub fn run(mut self, stop: &Receiver<()>) -> Result<Summary> {
+    /// Tracks until a stop arrives on `signals.stop` (or it disconnects), then saves
+    /// everything and releases the data dir. Give `signals.wake` (a sender of the stop
+    /// channel) so that sensors pushing events switch spans the moment focus moves.
+    pub fn run<'a>(mut self, signals: impl Into<Signals<'a>>) -> Result<Summary> {
         let settings = &self.settings;
         let classifier = Classifier { rules: self.rules.clone(), policy: settings.title_policy };
         let mut tracker = Tracker::new(TrackerConfig::from_settings(settings), classifier.clone(), settings);
@@ -109,13 +112,14 @@ impl Session {
             claim = Some(lock);
             Ok(store)
         };
+        let mut connect = self.connect();
         let summary = run_observed(
             &mut self.store,
             &mut tracker,
-            crate::sensor::open_default,
+            &mut connect,
             reload,
             &SystemClock,
-            stop,
+            signals,
             &mut reopen,
             observer,
         )?;
@@ -128,9 +132,52 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Opens the sensor by the documented order ([`choose`]) and tells every surface which
+    /// one runs, or why none can, through the data dir's `sensor.json`.
+    fn connect(
+        &self,
+    ) -> impl FnMut(&Waker) -> std::result::Result<Box<dyn crate::sensor::Sensor + Send>, crate::sensor::SensorError>
+    {
+        let plan = choose::plan(self.settings.sensor, &SessionEnv::from_process());
+        let afk_threshold_ms = self.settings.afk_threshold_secs * 1000;
+        let paths = self.paths.clone();
+        let mut last: Option<SensorState> = None;
+        move |waker: &Waker| {
+            let opts = SensorOptions { afk_threshold_ms, waker: waker.clone() };
+            let result = choose::open(&plan, &opts, &mut Channels);
+            let info = match &result {
+                Ok(sensor) => sensor.info().ok_or(()),
+                Err(_) => Err(()),
+            };
+            let state = match (&result, info) {
+                (Ok(_), Ok(info)) => SensorState::now(Ok(info), &plan.reason, now_ms()),
+                (Err(e), _) => SensorState::now(Err(e), &plan.reason, now_ms()),
+                (Ok(_), Err(())) => return result,
+            };
+            let same = last.as_ref().is_some_and(|l| l.sensor == state.sensor && l.problem == state.problem);
+            if !same {
+                if let Some(info) = &state.sensor {
+                    tracing::info!("watching the desktop with {info} ({})", plan.reason);
+                }
+                if let Err(e) = state.write(&paths) {
+                    tracing::warn!("{e}; `mast status` cannot name the sensor");
+                }
+                last = Some(state);
+            }
+            result
+        }
+    }
+}
+
 /// [`Session::start`] and [`Session::run`] in one call.
-pub fn track_until(paths: &Paths, settings: &Settings, rules: &Rules, stop: &Receiver<()>) -> Result<Summary> {
-    Session::start(paths, settings, rules)?.run(stop)
+pub fn track_until<'a>(
+    paths: &Paths,
+    settings: &Settings,
+    rules: &Rules,
+    signals: impl Into<Signals<'a>>,
+) -> Result<Summary> {
+    Session::start(paths, settings, rules)?.run(signals)
 }
 
 /// The built-in rules merged with the user's rules file, if there is one.

@@ -67,7 +67,7 @@ fn run_script(store: &mut Store, tracker: &mut Tracker, steps: Vec<Option<Observ
     let summary = run(
         store,
         tracker,
-        || {
+        &mut |_: &Waker| {
             connects.set(connects.get() + 1);
             Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>)
         },
@@ -148,7 +148,7 @@ fn an_observer_sees_every_poll_with_the_open_and_closed_spans() {
     run_observed(
         &mut store,
         &mut tracker,
-        || Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
+        &mut |_: &Waker| Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
         || None,
         &clock,
         &rx,
@@ -218,7 +218,7 @@ fn a_stricter_policy_read_while_tracking_leaves_no_title_in_any_file() {
     run_observed(
         &mut store,
         &mut tracker,
-        || Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
+        &mut |_: &Waker| Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
         reload,
         &clock,
         &rx,
@@ -254,7 +254,7 @@ fn track_deleting_the_data_dir(
     let result = run_observed(
         &mut store,
         &mut tracker,
-        || Ok(Box::new(sensor.take().expect("connected once")) as Box<dyn Sensor + Send>),
+        &mut |_: &Waker| Ok(Box::new(sensor.take().expect("connected once")) as Box<dyn Sensor + Send>),
         || None,
         &clock,
         &rx,
@@ -322,7 +322,7 @@ fn late_polls_still_flush_within_the_loss_bound() {
     run_observed(
         &mut store,
         &mut tracker,
-        || Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
+        &mut |_: &Waker| Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
         || None,
         &clock,
         &rx,
@@ -334,4 +334,54 @@ fn late_polls_still_flush_within_the_loss_bound() {
     // poll would have lost, the most between two flushes.
     let worst = lag.0.iter().max().copied().unwrap();
     assert!(worst <= LOSS_BOUND_MS, "stored end lagged {worst} ms: {:?}", lag.0);
+}
+
+/// A sensor told of changes on its own thread: each change wakes the loop, which polls at
+/// once although its regular tick is a minute away.
+struct Pushing {
+    polls: Arc<Mutex<Vec<Option<String>>>>,
+    window: Arc<Mutex<Option<String>>>,
+}
+
+impl Sensor for Pushing {
+    fn observe(&mut self) -> std::result::Result<Observation, SensorError> {
+        let app = self.window.lock().unwrap().clone();
+        self.polls.lock().unwrap().push(app.clone());
+        Ok(observation(app.as_deref().map(|a| (a, "t")), 0))
+    }
+}
+
+#[test]
+fn a_sensor_that_pushes_changes_is_polled_when_they_happen() {
+    let settings = Settings { poll_interval_ms: 60_000, title_policy: TitlePolicy::All, ..Settings::default() };
+    let classifier = Classifier { rules: Rules::builtin(), policy: TitlePolicy::All };
+    let mut tracker = Tracker::new(TrackerConfig::from_settings(&settings), classifier, &settings);
+    let mut store = Store::open_in_memory().unwrap();
+    let polls = Arc::new(Mutex::new(Vec::new()));
+    let window = Arc::new(Mutex::new(Some("a".to_owned())));
+    let (tx, rx) = channel();
+    let stop = tx.clone();
+    let (p, w) = (polls.clone(), window.clone());
+    let mut connect = move |waker: &Waker| {
+        let (waker, w) = (waker.clone(), w.clone());
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            for app in ["b", "c"] {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                *w.lock().unwrap() = Some(app.to_owned());
+                waker.wake();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let _ = stop.send(());
+        });
+        Ok(Box::new(Pushing { polls: p.clone(), window: window.clone() }) as Box<dyn Sensor + Send>)
+    };
+    let clock = StepClock(Cell::new(1_000_000));
+    let summary =
+        run(&mut store, &mut tracker, &mut connect, || None, &clock, Signals { stop: &rx, wake: Some(tx) }).unwrap();
+    let seen = polls.lock().unwrap().clone();
+    // The first poll at start, one per change; nothing waits for the minute's tick.
+    assert_eq!(seen, vec![Some("a".into()), Some("b".into()), Some("c".into())]);
+    assert_eq!(summary.polls, 3);
+    assert_eq!(summary.spans_closed, 3, "a, b and c each became a span");
 }

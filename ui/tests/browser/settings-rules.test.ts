@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { SHOTS, duration, fixture, start, type Harness } from './harness';
-import type { RecentWindow, Settings } from '../../src/lib/ipc/types';
+import type { RecentWindow, Settings, TrackingState } from '../../src/lib/ipc/types';
 
 let h: Harness;
 beforeAll(async () => { h = await start(); });
@@ -102,6 +102,36 @@ describe('tracking badge', () => {
     await badge.filter({ hasText: `Paused until ${hh}:00` }).waitFor();
     await badge.getByTestId('resume-tracking').click();
     await badge.getByTestId('pause-until-tomorrow').waitFor();
+    expect(h.errors).toEqual([]);
+  });
+});
+
+describe('desktop sensor', () => {
+  const tracking = fixture<TrackingState>('tracking');
+  const noSensor = fixture<TrackingState>('tracking_no_sensor');
+
+  it('names the sensor in use in Settings, with the badge green', async () => {
+    const page = await settingsPage();
+    const line = page.getByTestId('sensor-in-use');
+    await line.waitFor();
+    expect(await line.textContent()).toContain(tracking.sensor!.summary!);
+    expect(await page.getByTestId('tracking').locator('.on').count()).toBe(1);
+    expect(await page.getByTestId('no-tray').count()).toBe(0);
+    expect(await page.getByTestId('sensor-setting').inputValue()).toBe('auto');
+    expect(h.errors).toEqual([]);
+  });
+
+  it('never shows a green badge over nothing: the problem and the fix, where the user looks first', async () => {
+    const page = await h.page({ query: 'mock=fixtures&sensor=none', hash: '#/today' });
+    const badge = page.getByTestId('tracking');
+    await badge.getByTestId('not-recording').waitFor();
+    expect(await badge.locator('.on').count()).toBe(0);
+    expect(await badge.getByTestId('not-recording').textContent()).toContain(noSensor.sensor!.problem!.problem);
+    expect(await badge.getByTestId('not-recording-fix').textContent()).toContain('mast setup gnome');
+    await page.goto(page.url().replace('#/today', '#/settings'));
+    await page.getByTestId('sensor-problem').waitFor();
+    expect(await page.getByTestId('sensor-fix').textContent()).toContain(noSensor.sensor!.problem!.fix!);
+    expect(await page.getByTestId('no-tray').textContent()).toContain('open Mast again from your app launcher');
     expect(h.errors).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // The IPC boundary: the one module that talks to the shell. `selectBackend` picks the Tauri
 // backend inside the app, or the fixture mock when the page is opened with `?mock=fixtures`
 // (`?mock=empty` for a first run, `?mock=error` for failing reads, `&family=none` for a
-// device in no family, `&family=replaced` for one whose folder's family.json was replaced)
+// device in no family, `&family=replaced` for one whose folder's family.json was replaced,
+// `&sensor=none` for a tracker that has no working sensor)
 // outside Tauri — the browser tests do that. The mock and
 // its fixtures are a separate chunk, loaded only then.
 export type { Backend } from './backend';
@@ -22,7 +23,8 @@ export async function selectBackend(search: string = location.search): Promise<B
     // `&family=none`: this device is in no family yet; `&family=replaced`: someone replaced
     // the family folder's family.json.
     const family = new URLSearchParams(search).get('family');
-    return fixtureBackend({ noFamily: family === 'none', familyReplaced: family === 'replaced' });
+    const noSensor = new URLSearchParams(search).get('sensor') === 'none';
+    return fixtureBackend({ noFamily: family === 'none', familyReplaced: family === 'replaced', noSensor });
   }
   return tauriBackend;
 }

@@ -15,6 +15,8 @@ export interface Fixtures {
   goals: Goal[];
   settings: Settings;
   tracking: TrackingState;
+  /** What `tracking` returns on GNOME without Mast's extension and without a tray. */
+  tracking_no_sensor: TrackingState;
   /** What the core's `Store::recent_windows` returns for the demo (the windows `try_rule` tries). */
   recent_windows: RecentWindow[];
   /** What `family_status` returns for a device in the demo family. */
@@ -27,7 +29,7 @@ export interface Fixtures {
 
 export const FIXTURE_NAMES: (keyof Fixtures)[] = [
   'today_view', 'mismatch-day', 'mismatch-week', 'mismatch-month', 'report', 'goals', 'settings', 'tracking',
-  'recent_windows', 'family', 'family_preview', 'family_replaced',
+  'tracking_no_sensor', 'recent_windows', 'family', 'family_preview', 'family_replaced',
 ];
 
 export interface MockOptions {
@@ -37,6 +39,8 @@ export interface MockOptions {
   failWith?: IpcError;
   /** Start outside any family (the Family view offers create and join). `empty` implies it. */
   noFamily?: boolean;
+  /** The tracker runs without a working sensor (`tracking_no_sensor`). */
+  noSensor?: boolean;
   /** Start in the family after someone replaced the folder's `family.json` (`family_replaced`). */
   familyReplaced?: boolean;
 }
@@ -177,7 +181,7 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
   let empty = options.empty ?? false;
   let goals = clone(fixtures.goals);
   let settings = clone(fixtures.settings);
-  let tracking = clone(fixtures.tracking);
+  let tracking = clone(options.noSensor ? fixtures.tracking_no_sensor : fixtures.tracking);
   let autostart = false;
   const savedRules: string[] = [];
   // A saved rule is in the rules file: the same id again clashes, as in the core.

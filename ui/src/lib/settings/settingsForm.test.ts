@@ -5,7 +5,7 @@ import { fromForm, parseList, toForm } from './settingsForm';
 const settings: Settings = {
   poll_interval_ms: 1000, afk_threshold_secs: 180, day_start_hour: 4, title_policy: 'targets', exclude_apps: ['keepassxc'],
   session_gap_secs: 60, check_max_secs: 30, long_session_secs: 1200, quick_return_secs: 300, late_night: '23:00-05:00',
-  notifications: true, quiet_hours: '22:00-08:00', rating_prompts_per_day: 2, region: 'europe',
+  notifications: true, quiet_hours: '22:00-08:00', rating_prompts_per_day: 2, region: 'europe', sensor: 'gnome',
 };
 
 describe('settings form', () => {

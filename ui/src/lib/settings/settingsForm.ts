@@ -29,6 +29,7 @@ export interface SettingsForm {
   quietFrom: string;
   quietTo: string;
   region: string;
+  sensor: Settings['sensor'];
 }
 
 export function toForm(s: Settings): SettingsForm {
@@ -43,6 +44,7 @@ export function toForm(s: Settings): SettingsForm {
     quietFrom: from ?? '22:00',
     quietTo: to ?? '08:00',
     region: s.region,
+    sensor: s.sensor,
   };
 }
 
@@ -58,5 +60,6 @@ export function fromForm(base: Settings, f: SettingsForm): Settings {
     notifications: f.notifications,
     quiet_hours: f.quietOn ? `${f.quietFrom.trim()}-${f.quietTo.trim()}` : null,
     region: f.region,
+    sensor: f.sensor,
   };
 }

@@ -45,6 +45,11 @@ impl Sandbox {
             .env("MAST_CONFIG_DIR", self.config_dir())
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
+            // The session's own desktop must not decide which sensor a test's tracker runs.
+            .env_remove("XDG_SESSION_TYPE")
+            .env_remove("XDG_CURRENT_DESKTOP")
+            .env_remove("SWAYSOCK")
+            .env_remove("HYPRLAND_INSTANCE_SIGNATURE")
             .env_remove("MAST_LOG");
         c
     }

@@ -21,9 +21,16 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Applies the migrations after `from`. The caller has checked that `from <= latest()`.
+///
+/// Two processes may open a new database at once (the tracker starting while `mast status`
+/// reads): each step takes the write lock first (`BEGIN IMMEDIATE`) and reads the version
+/// again under it, so a step another process applied meanwhile is skipped, never run twice.
 pub fn apply(conn: &mut Connection, from: i64) -> rusqlite::Result<()> {
     for (i, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if user_version(&tx)? > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         // PRAGMA takes no bound parameters; the value is our own integer.
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
@@ -35,6 +42,20 @@ pub fn apply(conn: &mut Connection, from: i64) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: `mast status` run while `mast track` created the database failed with
+    /// "table goals already exists", both having read version 0 before either migrated.
+    #[test]
+    fn a_step_applied_by_another_connection_meanwhile_is_skipped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("m.db");
+        let mut late = Connection::open(&path).unwrap();
+        let from = user_version(&late).unwrap();
+        let mut early = Connection::open(&path).unwrap();
+        apply(&mut early, 0).unwrap();
+        apply(&mut late, from).unwrap();
+        assert_eq!(user_version(&late).unwrap(), latest());
+    }
 
     #[test]
     fn every_migration_file_is_registered_in_order() {

@@ -105,12 +105,17 @@ impl Store {
         // Readers (CLI, app) wait up to 5 s for the tracker's short write transactions
         // instead of failing at once.
         conn.busy_timeout(Duration::from_secs(5))?;
-        let version = migrate::user_version(&conn)?;
+        // One statement, one snapshot: another process migrating between two reads must not
+        // make a fresh database look like a foreign one.
+        let (version, tables): (i64, i64) = conn.query_row(
+            "SELECT user_version, (SELECT count(*) FROM sqlite_master) FROM pragma_user_version",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         if version > migrate::latest() {
             return Err(Error::NewerDatabase { path: path.to_owned(), found: version, known: migrate::latest() });
         }
         if version == 0 {
-            let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
             if tables > 0 {
                 return Err(Error::CorruptDatabase {
                     path: path.to_owned(),

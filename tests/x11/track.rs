@@ -495,3 +495,100 @@ fn a_deleted_data_dir_is_noticed_and_tracking_goes_on_in_a_new_database() {
     // time after it is lost.
     assert!(got >= end - deleted - TOLERANCE_MS, "recorded {got} ms: {recorded:#?}\nlog:\n{}", t.log());
 }
+
+/// `mast status --json` of a sandbox, as JSON.
+fn status(s: &Sandbox) -> serde_json::Value {
+    s.json(&["status", "--json"])
+}
+
+/// Waits until the tracker logging to `log` has written its sensor state.
+fn sensor_state(s: &Sandbox, log: &std::path::Path) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let st = status(s);
+        if !st["sensor"].is_null() {
+            return st;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no sensor state after 10 s; log:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        sleep_ms(100);
+    }
+}
+
+/// On an X11 session the X11 sensor runs, and every surface names it.
+#[test]
+fn an_x11_session_tracks_with_x11_and_says_so() {
+    let mut d = Desktop::with_wm();
+    let a = d.xterm("MastTestA", "Title A");
+    d.activate(a.window);
+    let s = Sandbox::new();
+    let mut t = Tracking::start(&d, &s);
+    let st = sensor_state(&s, &t.log);
+    assert_eq!(st["recording"], true, "{st}");
+    assert_eq!(st["sensor"]["sensor"]["kind"], "x11", "{st}");
+    assert_eq!(st["sensor"]["reason"], "an X11 session", "{st}");
+    let text = s.ok(&["status"]);
+    assert!(text.contains(&format!("sensor:   X11 on X display {}, idle from X11 screensaver", d.display)), "{text}");
+    assert!(t.terminate().success());
+    assert!(t.log().contains("watching the desktop with X11"), "the start line names the sensor:\n{}", t.log());
+}
+
+/// A Wayland session whose compositor offers no channel Mast knows: XWayland's DISPLAY is
+/// right there, but Mast records nothing rather than XWayland's partial view, and says what
+/// to do; `sensor = "x11"` is the user's explicit way to take XWayland's windows anyway.
+#[test]
+fn a_wayland_session_never_falls_back_to_x11_silently() {
+    let mut d = Desktop::with_wm();
+    let a = d.xterm("MastTestA", "Title A");
+    d.activate(a.window);
+    let s = Sandbox::new();
+    let log = s.dir.path().join("wayland.log");
+    let mut child = s
+        .command()
+        .arg("track")
+        .env("DISPLAY", &d.display)
+        .env("XDG_SESSION_TYPE", "wayland")
+        .env("WAYLAND_DISPLAY", "mast-test-no-such-compositor")
+        .env("XDG_CURRENT_DESKTOP", "weston")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let st = sensor_state(&s, &log);
+    assert_eq!(st["tracking"], true, "{st}");
+    assert_eq!(st["recording"], false, "{st}");
+    assert!(st["sensor"]["sensor"].is_null(), "{st}");
+    let problem = st["sensor"]["problem"]["problem"].as_str().unwrap();
+    let fix = st["sensor"]["problem"]["fix"].as_str().unwrap();
+    assert!(problem.contains("no way to see the window in front on this Wayland desktop"), "{problem}");
+    assert!(fix.contains("sensor = \"x11\""), "{fix}");
+    let text = s.ok(&["status"]);
+    assert!(text.contains("recording nothing") && text.contains("to fix:"), "{text}");
+    sleep_ms(1500);
+    desktop::stop(&mut child);
+    assert!(spans(&s).is_empty(), "nothing recorded from XWayland");
+
+    // Asked for explicitly, X11 it is.
+    s.write_config("config.toml", "sensor = \"x11\"\n");
+    let mut child = s
+        .command()
+        .arg("track")
+        .env("DISPLAY", &d.display)
+        .env("XDG_SESSION_TYPE", "wayland")
+        .env("WAYLAND_DISPLAY", "mast-test-no-such-compositor")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let st = sensor_state(&s, &log);
+    assert_eq!(st["sensor"]["sensor"]["kind"], "x11", "{st}");
+    assert_eq!(st["sensor"]["reason"], "sensor = \"x11\" in config.toml", "{st}");
+    sleep_ms(2500);
+    desktop::stop(&mut child);
+    assert!(spans(&s).iter().any(|sp| sp.app == "MastTestA"), "X11 windows recorded when asked");
+}

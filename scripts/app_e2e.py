@@ -275,6 +275,16 @@ def on_own_data(d):
     tracking = ok(d.invoke("tracking"), "tracking")
     if tracking["mode"] != "tracking":
         fail(f"on its own data the app must track: {tracking}")
+    # The sensor in use, named in Settings (an X11 session here: Xvfb).
+    deadline = time.monotonic() + 10
+    while not (tracking.get("sensor") or {}).get("summary") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        tracking = ok(d.invoke("tracking"), "tracking")
+    if (tracking.get("sensor") or {}).get("sensor", {}).get("kind") != "x11":
+        fail(f"the app must track with the X11 sensor on Xvfb and say so: {tracking}")
+    d.view("settings")
+    d.wait_text('[data-testid="sensor-in-use"]', "X11 on X display")
+    d.view("today")
     paused = ok(d.invoke("pause_tracking", {"untilTomorrow": True}), "pause_tracking")
     if paused["mode"] != "paused" or not paused["pausedUntilMs"]:
         fail(f"pause until tomorrow: {paused}")

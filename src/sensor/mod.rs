@@ -15,6 +15,9 @@ use std::fmt;
 use std::sync::Arc;
 
 pub mod fake;
+pub mod idle;
+pub mod process;
+pub mod wlroots;
 pub mod x11;
 
 /// Why a poll produced no observation.

@@ -73,7 +73,9 @@ impl Tracking {
         // The same settings for `mast log` and `mast report`, which show titles by the policy.
         s.write_config(
             "config.toml",
-            &format!("title_policy = \"all\"\npoll_interval_ms = {POLL_MS}\nafk_threshold_secs = {afk_threshold_secs}\n"),
+            &format!(
+                "title_policy = \"all\"\npoll_interval_ms = {POLL_MS}\nafk_threshold_secs = {afk_threshold_secs}\n"
+            ),
         );
         let log = s.dir.path().join("track.log");
         let exe = std::env::current_exe().expect("the test binary");

@@ -4,9 +4,11 @@
 //!
 //! `wlroots_sensor` checks the wlroots focus source and `idle` the Wayland idle source
 //! directly against sway; `track_sway` runs the tracker on them and holds the spans it
-//! stores against the script's ground truth.
+//! stores against the script's ground truth. `without_protocols` runs headless Mutter,
+//! which offers neither protocol, to hear the sources say what to do.
 
 mod idle;
 pub mod sway;
 mod track_sway;
+mod without_protocols;
 mod wlroots_sensor;

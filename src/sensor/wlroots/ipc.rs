@@ -95,3 +95,39 @@ impl CompositorIpc {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixListener;
+
+    /// Answers every request with the same active window, as Hyprland would while it stays
+    /// in front.
+    fn fake_hyprland(dir: &std::path::Path, connections: usize) -> std::thread::JoinHandle<()> {
+        let listener = UnixListener::bind(dir.join(".socket.sock")).unwrap();
+        std::thread::spawn(move || {
+            for _ in 0..connections {
+                let (mut stream, _) = listener.accept().unwrap();
+                let mut buf = [0u8; 64];
+                let _ = stream.read(&mut buf).unwrap();
+                let reply = r#"{"address": "0x1f", "class": "firefox", "title": "t", "pid": 77}"#;
+                stream.write_all(reply.as_bytes()).unwrap();
+            }
+        })
+    }
+
+    #[test]
+    fn a_pid_is_taken_only_for_the_window_the_protocol_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = fake_hyprland(dir.path(), 2);
+        let ipc = CompositorIpc::hyprland(dir.path().join(".socket.sock"));
+        assert_eq!(ipc.focused_process("firefox"), Some(Process { window: 0x1f, pid: 77 }));
+        // The focus moved on between the protocol's event and the question.
+        assert_eq!(ipc.focused_process("org.telegram.desktop"), None);
+        server.join().unwrap();
+        // A compositor gone away names nothing, and says so only in the debug log.
+        assert_eq!(ipc.focused_process("firefox"), None);
+        assert_eq!(CompositorIpc::none().focused_process("firefox"), None);
+    }
+}

@@ -105,10 +105,10 @@ impl WaylandIdle {
         let mut watch = IdleWatch { shared: shared.clone(), waker: opts.waker.clone() };
         // A compositor that rejects the request says so now, not at the first poll.
         queue.roundtrip(&mut watch).map_err(|e| unavailable(&e))?;
-        let (stop, flag) = StopOnDrop::new(conn.clone());
+        let (stop, flag) = StopOnDrop::new(conn);
         std::thread::Builder::new()
             .name("mast-wayland-idle".into())
-            .spawn(move || watch.run(queue, &conn, &flag))
+            .spawn(move || watch.run(queue, &flag))
             .map_err(|e| unavailable(&e))?;
         Ok(WaylandIdle { shared, kind, input_only, _stop: stop })
     }
@@ -141,7 +141,7 @@ struct IdleWatch {
 }
 
 impl IdleWatch {
-    fn run(mut self, mut queue: EventQueue<IdleWatch>, _conn: &Connection, stop: &AtomicBool) {
+    fn run(mut self, mut queue: EventQueue<IdleWatch>, stop: &AtomicBool) {
         let why = loop {
             if let Err(e) = queue.blocking_dispatch(&mut self) {
                 break format!("the Wayland compositor stopped answering (idle): {e}");

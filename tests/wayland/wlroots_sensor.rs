@@ -138,3 +138,30 @@ fn the_probe_tells_what_sway_1_7_offers() {
         assert_eq!(globals.ext_idle_notify, None, "{globals:?}");
     }
 }
+
+/// Focus switched faster than a refresh of the toplevel list takes (each switch to a window
+/// whose description was dropped binds the manager afresh): the source settles on the
+/// window sway has in front, with its title and pid, not on one it passed through.
+#[test]
+fn rapid_switches_settle_on_the_window_in_front() {
+    let mut sway = SwayDesktop::start();
+    let apps = ["MastTestA", "MastTestB", "MastTestC"];
+    for app in apps {
+        sway.open_foot(app, &format!("Title of {app}"));
+    }
+    let (mut focus, _) = connect(&sway);
+    // One swaymsg with many commands: sway runs them back to back, with no round trip between.
+    let commands: Vec<String> = (0..31).map(|i| format!("[app_id=\"^{}$\"] focus", apps[i % 3])).collect();
+    sway.swaymsg(&[&commands.join("; ")]);
+    let truth = sway.focused().expect("a window in front");
+    // The last command moves the focus away from the window that had it at the start.
+    assert_eq!(truth.app_id, apps[30 % 3]);
+    let seen = until(&mut focus, "the window sway has in front", |w| {
+        w.as_ref().is_some_and(|w| w.app == truth.app_id && w.title == truth.title)
+    });
+    assert_eq!(seen.unwrap().pid, Some(truth.pid));
+    // And it stays there: no late event from a binding it replaced moves it.
+    std::thread::sleep(Duration::from_millis(300));
+    let still = focus.focused().unwrap().unwrap();
+    assert_eq!((still.app.as_str(), still.pid), (truth.app_id.as_str(), Some(truth.pid)));
+}

@@ -1,6 +1,6 @@
 //! Mast's integration tests: one binary. `cli` drives the real `mast` binary on temporary
 //! data dirs; `x11` starts its own X server, window manager and windows; `notify` its own
-//! D-Bus session and notification server.
+//! D-Bus session and notification server; `wayland` its own headless sway.
 
 mod cli;
 mod export;
@@ -13,4 +13,5 @@ mod research;
 mod special_files;
 mod terminal;
 mod util;
+mod wayland;
 mod x11;

@@ -7,6 +7,6 @@
 //! `mast track` and holds the spans it stores against the script's ground truth.
 
 mod app;
-mod desktop;
+pub(crate) mod desktop;
 mod sensor;
-mod track;
+pub(crate) mod track;

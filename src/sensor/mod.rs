@@ -17,6 +17,9 @@ use std::sync::Arc;
 pub mod channels;
 pub mod choose;
 pub mod fake;
+pub mod idle;
+pub mod process;
+pub mod wlroots;
 pub mod x11;
 
 /// Why a poll produced no observation.

@@ -11,8 +11,8 @@
 //! moved does a second round trip fetch the new window's properties.
 
 mod decode;
-mod process;
 
+use super::process::Processes;
 use super::{IdleKind, Sensor, SensorError, SensorInfo, SensorKind};
 use crate::model::{Observation, Window};
 use std::fmt;
@@ -24,6 +24,7 @@ use x11rb::protocol::screensaver::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::{self, AtomEnum, ConnectionExt as _, GetPropertyReply};
 use x11rb::rust_connection::RustConnection;
 
+pub(crate) use decode::cap_chars;
 pub use decode::MAX_TITLE_CHARS;
 
 // WM_CLASS and WM_NAME are predefined atoms with fixed ids (`AtomEnum`), so only the EWMH
@@ -59,7 +60,7 @@ pub struct X11Sensor {
     /// The window in front at the previous poll. Its properties are requested speculatively
     /// with the active window id, which saves a round trip whenever the focus stayed put.
     last_active: Option<xproto::Window>,
-    processes: process::Processes,
+    processes: Processes<xproto::Window>,
     /// Set once the connection broke: a dead connection answers every later poll the same.
     lost: Option<String>,
     polls: u32,
@@ -110,7 +111,7 @@ impl X11Sensor {
             root,
             atoms,
             last_active: None,
-            processes: process::Processes::new(),
+            processes: Processes::new(),
             lost: None,
             polls: 0,
             dropped_events: 0,

@@ -1,7 +1,8 @@
 //! The real `mast track` on a real X server: a script switches focus and idles, and
 //! the spans Mast stored are held against the script's ground truth, measured with the same
 //! clock. A switch is seen at the next poll, so each boundary may be off by one poll
-//! interval, plus a little for scheduling on a loaded machine.
+//! interval, plus a little for scheduling on a loaded machine. The span helpers here (`spans`,
+//! `Truth`, `assert_matches` …) are shared with the Wayland tracking tests.
 
 use super::desktop::{self, Desktop};
 use crate::util::Sandbox;
@@ -10,21 +11,21 @@ use std::fs::File;
 use std::process::{Child, ExitStatus, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-const POLL_MS: i64 = 1000;
+pub(crate) const POLL_MS: i64 = 1000;
 /// One poll, plus slack for process start-up and X latency under a parallel test run.
-const TOLERANCE_MS: i64 = POLL_MS + 350;
+pub(crate) const TOLERANCE_MS: i64 = POLL_MS + 350;
 /// What `kill -9` may lose, as the README promises (start-up included).
-const LOSS_BOUND_MS: i64 = mast::track::LOSS_BOUND_MS;
+pub(crate) const LOSS_BOUND_MS: i64 = mast::track::LOSS_BOUND_MS;
 
 fn config(afk_threshold_secs: u32) -> String {
     format!("title_policy = \"all\"\npoll_interval_ms = {POLL_MS}\nafk_threshold_secs = {afk_threshold_secs}\n")
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
 }
 
-fn sleep_ms(ms: u64) {
+pub(crate) fn sleep_ms(ms: u64) {
     std::thread::sleep(Duration::from_millis(ms));
 }
 
@@ -94,17 +95,17 @@ impl Drop for Tracking {
 }
 
 #[derive(Debug, Clone)]
-struct Span {
-    start: i64,
-    end: i64,
-    app: String,
-    title: Option<String>,
-    offset_min: i64,
+pub(crate) struct Span {
+    pub start: i64,
+    pub end: i64,
+    pub app: String,
+    pub title: Option<String>,
+    pub offset_min: i64,
 }
 
 /// The stored spans, oldest first, with neighbours of the same window merged: how the
 /// tracker chunks a stretch (flushes, reconnects) is its business, what was in front is ours.
-fn spans(s: &Sandbox) -> Vec<Span> {
+pub(crate) fn spans(s: &Sandbox) -> Vec<Span> {
     let v = s.json(&["log", "--json", "--last", "100000"]);
     let mut spans: Vec<Span> = v
         .as_array()
@@ -131,20 +132,20 @@ fn spans(s: &Sandbox) -> Vec<Span> {
     merged
 }
 
-fn recorded_ms(spans: &[Span]) -> i64 {
+pub(crate) fn recorded_ms(spans: &[Span]) -> i64 {
     spans.iter().map(|s| s.end - s.start).sum()
 }
 
 /// What was in front from `start` to `end`, by the script's clock.
 #[derive(Debug)]
-struct Truth {
-    app: &'static str,
-    title: &'static str,
-    start: i64,
-    end: i64,
+pub(crate) struct Truth {
+    pub app: &'static str,
+    pub title: &'static str,
+    pub start: i64,
+    pub end: i64,
 }
 
-fn assert_matches(spans: &[Span], truth: &[Truth], log: &str) {
+pub(crate) fn assert_matches(spans: &[Span], truth: &[Truth], log: &str) {
     let context = || format!("recorded {spans:#?}\nexpected {truth:#?}\ntracker log:\n{log}");
     assert_eq!(spans.len(), truth.len(), "span count differs\n{}", context());
     for (got, want) in spans.iter().zip(truth) {
@@ -156,12 +157,12 @@ fn assert_matches(spans: &[Span], truth: &[Truth], log: &str) {
 }
 
 /// The local day (`YYYY-MM-DD`, days starting 04:00, the default) that `ms` falls in.
-fn local_day(ms: i64, offset_min: i64) -> String {
+pub(crate) fn local_day(ms: i64, offset_min: i64) -> String {
     let shifted = ms + offset_min * 60_000 - 4 * 3_600_000;
     chrono::DateTime::from_timestamp_millis(shifted).unwrap().date_naive().to_string()
 }
 
-fn report_target_seconds(s: &Sandbox, day: &str, platform: &str) -> f64 {
+pub(crate) fn report_target_seconds(s: &Sandbox, day: &str, platform: &str) -> f64 {
     let report: Value = s.json(&["report", "--json", "--day", day]);
     report["total"]["targets"]
         .as_array()

@@ -124,7 +124,7 @@ pub(super) fn compound_text(bytes: &[u8], truncated: bool) -> String {
 }
 
 /// Cuts `s` to at most `max` characters, on a character boundary.
-pub(super) fn cap_chars(mut s: String, max: usize) -> String {
+pub(crate) fn cap_chars(mut s: String, max: usize) -> String {
     if let Some((end, _)) = s.char_indices().nth(max) {
         s.truncate(end);
     }

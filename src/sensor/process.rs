@@ -1,4 +1,6 @@
-//! From a window's `_NET_WM_PID` to the executable's file name, via `/proc/<pid>/exe`.
+//! From a window's process id (X11's `_NET_WM_PID`, a compositor's IPC) to the executable's
+//! file name, via `/proc/<pid>/exe`. Shared by the sensors; each keys windows its own way
+//! (an X window id, a sway container id).
 //!
 //! A readlink per poll would be cheap, but the answer for a window never changes, so it is
 //! cached. The key is the window *and* the pid: pids are recycled, and a cache keyed by pid
@@ -6,20 +8,20 @@
 //! both recycled onto the same pair is not a case worth a syscall per second.
 
 use std::collections::HashMap;
-use x11rb::protocol::xproto;
+use std::hash::Hash;
 
 /// Enough for every window a user switches between in a day; beyond it the cache starts
 /// over rather than tracking recency, which a handful of readlinks makes up for.
 const CACHE_LIMIT: usize = 256;
 
-pub(super) struct Processes {
+pub(crate) struct Processes<W> {
     /// This machine's host name, to tell local clients from forwarded ones.
     hostname: Option<String>,
-    exes: HashMap<(xproto::Window, u32), Option<String>>,
+    exes: HashMap<(W, u32), Option<String>>,
 }
 
-impl Processes {
-    pub(super) fn new() -> Self {
+impl<W: Hash + Eq + Copy> Processes<W> {
+    pub(crate) fn new() -> Self {
         let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .ok()
             .map(|h| h.trim().to_owned())
@@ -29,7 +31,7 @@ impl Processes {
 
     /// Whether a client on `machine` (its WM_CLIENT_MACHINE) runs here, so that its pid means
     /// something in our `/proc`. Unknown either way counts as local: most clients are.
-    pub(super) fn is_local(&self, machine: Option<&str>) -> bool {
+    pub(crate) fn is_local(&self, machine: Option<&str>) -> bool {
         match (machine, &self.hostname) {
             (Some(machine), Some(host)) => same_host(machine, host),
             _ => true,
@@ -37,7 +39,7 @@ impl Processes {
     }
 
     /// The executable's file name, or `None` when the process is gone or not ours to inspect.
-    pub(super) fn exe(&mut self, window: xproto::Window, pid: u32) -> Option<String> {
+    pub(crate) fn exe(&mut self, window: W, pid: u32) -> Option<String> {
         if let Some(exe) = self.exes.get(&(window, pid)) {
             return exe.clone();
         }
@@ -73,7 +75,7 @@ mod tests {
     fn finds_our_own_executable() {
         let me = std::env::current_exe().unwrap();
         let expected = me.file_name().unwrap().to_string_lossy().into_owned();
-        let mut processes = Processes::new();
+        let mut processes = Processes::<u32>::new();
         assert_eq!(processes.exe(1, std::process::id()), Some(expected.clone()));
         // Cached: the same answer even for a pid that no longer resolves.
         assert_eq!(processes.exe(1, std::process::id()), Some(expected));
@@ -87,7 +89,7 @@ mod tests {
         assert!(same_host("vm.example.org", "vm"));
         assert!(!same_host("vm.example.org", "vm.other.org"));
         assert!(!same_host("laptop", "vm"));
-        let p = Processes { hostname: Some("vm".into()), exes: HashMap::new() };
+        let p: Processes<u32> = Processes { hostname: Some("vm".into()), exes: HashMap::new() };
         assert!(p.is_local(None));
         assert!(p.is_local(Some("vm")));
         assert!(!p.is_local(Some("server")));

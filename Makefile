@@ -57,6 +57,7 @@ bench: deps
 	scripts/measure-import.sh $(CARGO_TARGET_DIR)/release/mast $(CARGO_TARGET_DIR)/release/examples/aw_export
 	scripts/measure-family.sh $(CARGO_TARGET_DIR)/release/mast
 	scripts/measure-track.sh $(CARGO_TARGET_DIR)/release/mast 60
+	MAST=$(CARGO_TARGET_DIR)/release/mast scripts/measure-track-wayland.sh $(CARGO_TARGET_DIR)/release/mast 60
 	scripts/measure-app.sh $(CARGO_TARGET_DIR)/release/mast-desktop
 
 clean:

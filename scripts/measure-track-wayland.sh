@@ -7,10 +7,7 @@
 #   scripts/measure-track-wayland.sh [TRACKER] [seconds]   (defaults: target/release/mast, 60)
 #   MAST=path/to/mast (default target/release/mast) reads the spans back.
 #
-# TRACKER is `mast` (run as `mast track` with `sensor = "wlroots"` in its config) or any
-# program that tracks the same way without arguments, such as the example that runs the
-# tracker with the wlroots sensor fixed (cargo build --release --example track_wayland;
-# target/release/examples/track_wayland).
+# TRACKER is `mast`, run as `mast track` with `sensor = "wlroots"` in its config.
 #
 # Starts its own headless sway as uid 65534 (sway refuses root) in a temp dir, three foot
 # windows (one of them X in "Firefox", so classification runs), tracks into temporary data
@@ -106,13 +103,7 @@ measure() {
     local poll_ms=$1 data="$tmp/data-$1" config="$tmp/config-$1"
     mkdir -p "$data" "$config"
     printf 'sensor = "wlroots"\npoll_interval_ms = %d\nnotifications = false\n' "$poll_ms" >"$config/config.toml"
-    if [[ $(basename "$TRACKER") == mast ]]; then
-        MAST_DATA_DIR="$data" MAST_CONFIG_DIR="$config" "$TRACKER" track 2>"$tmp/track-$poll_ms.log" &
-    else
-        # A stand-in tracker reads the settings it knows; `sensor` is fixed in it.
-        sed -i '/^sensor = /d' "$config/config.toml"
-        MAST_DATA_DIR="$data" MAST_CONFIG_DIR="$config" "$TRACKER" 2>"$tmp/track-$poll_ms.log" &
-    fi
+    MAST_DATA_DIR="$data" MAST_CONFIG_DIR="$config" "$TRACKER" track 2>"$tmp/track-$poll_ms.log" &
     local mast_pid=$!
     pids+=("$mast_pid")
 

@@ -1,18 +1,33 @@
 //! The real desktop channels behind [`super::choose::Connect`]: each kind opened with its
 //! module's `connect`, and the Wayland focus sources paired with the first idle source
-//! that works.
+//! that works (see [`super::choose::pair`] for the order).
 
-use super::choose::Connect;
-use super::{Sensor, SensorError, SensorKind, SensorOptions};
+use super::choose::{pair, Connect, IdleConnect};
+use super::idle::WaylandIdle;
+use super::{IdleSource, Sensor, SensorError, SensorKind, SensorOptions};
 
 /// Opens the channels of the desktop this process runs in.
 pub struct Channels;
 
 impl Connect for Channels {
-    fn sensor(&mut self, kind: SensorKind, _opts: &SensorOptions) -> Result<Box<dyn Sensor + Send>, SensorError> {
+    fn sensor(&mut self, kind: SensorKind, opts: &SensorOptions) -> Result<Box<dyn Sensor + Send>, SensorError> {
         match kind {
             SensorKind::X11 => Ok(Box::new(super::x11::X11Sensor::connect(None)?)),
+            SensorKind::Wlroots => {
+                let focus = super::wlroots::WlrootsFocus::connect(opts)?;
+                pair(Box::new(focus), wayland_idle(opts))
+            }
             other => Err(SensorError::Unavailable(format!("{} is not in this build", other.label()))),
         }
     }
+}
+
+/// The idle sources of a Wayland session, in order: the compositor's idle protocols
+/// (`ext-idle-notify-v1`, then `org_kde_kwin_idle`), then Mutter's IdleMonitor.
+fn wayland_idle(opts: &SensorOptions) -> Vec<(&'static str, IdleConnect)> {
+    let o = opts.clone();
+    vec![(
+        "the Wayland idle protocols",
+        Box::new(move || Ok(Box::new(WaylandIdle::connect(&o)?) as Box<dyn IdleSource>)),
+    )]
 }

@@ -3,10 +3,9 @@
 //! truth (each boundary within one poll), read back through the real `mast log` and
 //! `mast report`, as in `x11::track`.
 //!
-//! Until `mast track` chooses its sensor by session (the lead's `sensor = "wlroots"`), the
-//! tracker runs as a child process that is this test binary itself ([`tracker_process`]):
-//! `mast::track::run` over `Paired { WlrootsFocus, WaylandIdle }` on the sandbox's database,
-//! stopped by SIGTERM like `mast track` and killable with `kill -9`.
+//! The tracker is the real `mast track` with the default `sensor = "auto"`: on a Wayland
+//! session of a desktop it does not know by name, the documented order tries wlroots
+//! first, and sway offers it. Its start line must say so.
 
 use super::sway::SwayDesktop;
 use crate::util::Sandbox;
@@ -19,48 +18,7 @@ use std::fs::File;
 use std::process::{Child, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// Not a test: the tracker process the tests below start (see the module docs). It runs
-/// only when `MAST_TEST_TRACKER` is set.
-#[test]
-#[ignore = "the tracker process of the sway tests; they start it"]
-fn tracker_process() {
-    use mast::sensor::idle::WaylandIdle;
-    use mast::sensor::wlroots::WlrootsFocus;
-    use mast::sensor::{FocusSource, IdleSource, Paired, Sensor, SensorOptions};
-    if std::env::var_os("MAST_TEST_TRACKER").is_none() {
-        return;
-    }
-    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"));
-    let settings = mast::settings::Settings {
-        poll_interval_ms: var("MAST_TEST_POLL_MS").parse().unwrap(),
-        afk_threshold_secs: var("MAST_TEST_AFK_SECS").parse().unwrap(),
-        title_policy: mast::settings::TitlePolicy::All,
-        ..mast::settings::Settings::default()
-    };
-    let data_dir = std::path::PathBuf::from(var("MAST_DATA_DIR"));
-    mast::paths::create_private_dir(&data_dir).unwrap();
-    let mut store = mast::store::Store::open(&data_dir.join("mast.db")).unwrap();
-    let classifier = mast::store::Classifier { rules: mast::classify::Rules::builtin(), policy: settings.title_policy };
-    let config = mast::tracker::TrackerConfig::from_settings(&settings);
-    let mut tracker = mast::tracker::Tracker::new(config, classifier, &settings);
-    let opts = SensorOptions { afk_threshold_ms: settings.afk_threshold_secs * 1000, ..SensorOptions::default() };
-    let connect = || -> Result<Box<dyn Sensor + Send>, mast::sensor::SensorError> {
-        let focus = WlrootsFocus::connect(&opts)?;
-        let idle = WaylandIdle::connect(&opts)?;
-        eprintln!("tracking with {} on {}, idle from {}", focus.kind(), focus.detail(), idle.kind());
-        Ok(Box::new(Paired { focus: Box::new(focus), idle: Box::new(idle) }))
-    };
-    let stop = mast::track::stop_on_signals().unwrap();
-    let summary = mast::track::run(&mut store, &mut tracker, connect, || None, &mast::track::SystemClock, &stop)
-        .unwrap_or_else(|e| panic!("tracking failed: {e:#}"));
-    eprintln!("stopped after {} polls; everything saved", summary.polls);
-}
-
-fn config_env(afk_threshold_secs: u32) -> [(&'static str, String); 2] {
-    [("MAST_TEST_POLL_MS", POLL_MS.to_string()), ("MAST_TEST_AFK_SECS", afk_threshold_secs.to_string())]
-}
-
-/// A running tracker process, killed and reaped on drop if the test did not stop it.
+/// A running `mast track`, killed and reaped on drop if the test did not stop it.
 struct Tracking {
     child: Child,
     log: std::path::PathBuf,
@@ -78,15 +36,13 @@ impl Tracking {
             ),
         );
         let log = s.dir.path().join("track.log");
-        let exe = std::env::current_exe().expect("the test binary");
         let started_ms = now_ms();
-        let child = sway
-            .command(exe)
-            .args(["--exact", "wayland::track_sway::tracker_process", "--ignored", "--nocapture", "--test-threads=1"])
-            .env("MAST_TEST_TRACKER", "1")
-            .env("MAST_DATA_DIR", s.data_dir())
-            .env("MAST_CONFIG_DIR", s.config_dir())
-            .envs(config_env(afk_threshold_secs))
+        let child = s
+            .command()
+            .arg("track")
+            .envs(sway.client_env())
+            .env("XDG_SESSION_TYPE", "wayland")
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(File::create(&log).unwrap())
             .spawn()
@@ -94,11 +50,15 @@ impl Tracking {
         let t = Tracking { child, log, started_ms };
         // It says what it tracks with once connected: the sensor works before the script runs.
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !t.log().contains("tracking with") {
+        while !t.log().contains("watching the desktop with") {
             assert!(Instant::now() < deadline, "the tracker did not connect to sway:\n{}", t.log());
             sleep_ms(10);
         }
-        assert!(t.log().contains("wlroots on sway"), "{}", t.log());
+        assert!(
+            t.log().contains("watching the desktop with wlroots (foreign toplevel) on sway 1.7, idle from org_kde_kwin_idle (a Wayland session)"),
+            "{}",
+            t.log()
+        );
         t
     }
 

@@ -15,7 +15,9 @@
 # ui/test-results/app-screenshots; `make screenshots` copies them to docs/screenshots).
 # Then it starts the app on an empty data dir of its own: it tracks, pauses and resumes,
 # saves only changed settings, adds a goal the CLI then sees, and loads the demo beside the
-# user's store. Every process it starts is stopped by pid.
+# user's store. Last, the app runs as a native Wayland client of headless sway: it names the
+# wlroots sensor in Settings and tracks the foot window in front. Every process it starts is
+# stopped by pid.
 set -euo pipefail
 
 # Become a child subreaper so that orphans (WebKit's helpers) come to this shell, which
@@ -33,7 +35,7 @@ APP=${1:-$TARGET/debug/mast-desktop}
 MAST=$TARGET/debug/mast
 export NO_AT_BRIDGE=1
 
-for tool in Xvfb dbus-daemon python3 /usr/bin/WebKitWebDriver; do
+for tool in Xvfb dbus-daemon python3 /usr/bin/WebKitWebDriver sway swaymsg foot setpriv; do
     command -v "$tool" >/dev/null || {
         echo "app-e2e: $tool is missing (Debian: xvfb dbus python3 webkit2gtk-driver)" >&2
         exit 2
@@ -137,5 +139,58 @@ MAST_E2E_SHOTS=${MAST_E2E_SHOTS:-$ROOT/ui/test-results/app-screenshots} APP_PATH
 if [[ $status -ne 0 ]]; then
     echo "app-e2e: failed; tauri-driver's log:" >&2
     tail -n 40 "$TMP/driver.log" >&2
+    exit $status
+fi
+
+# The app as a native Wayland client: headless sway as uid 65534 (sway refuses root) with
+# its own runtime dir, a foot window, and a second tauri-driver whose app sees only sway
+# (no DISPLAY, GDK_BACKEND=wayland), on data and config dirs of its own.
+SWAY_UID=65534
+RUNTIME=$TMP/sway-runtime
+mkdir -m 700 "$RUNTIME" && mkdir -m 755 "$TMP/sway-home"
+chown "$SWAY_UID:$SWAY_UID" "$RUNTIME" "$TMP/sway-home"
+chmod 755 "$TMP"
+printf 'output HEADLESS-1 resolution 1280x720\nxwayland disable\n' >"$TMP/sway.conf"
+chmod 644 "$TMP/sway.conf"
+setpriv --reuid="$SWAY_UID" --regid="$SWAY_UID" --clear-groups -- env -i PATH="$PATH" HOME="$TMP/sway-home" \
+    XDG_RUNTIME_DIR="$RUNTIME" WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 \
+    sway -c "$TMP/sway.conf" >"$TMP/sway.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 150); do
+    wayland=$(find "$RUNTIME" -maxdepth 1 -name 'wayland-*' ! -name '*.lock' -print -quit)
+    swaysock=$(find "$RUNTIME" -maxdepth 1 -name 'sway-ipc.*.sock' -print -quit)
+    [[ -n $wayland && -n $swaysock ]] && SWAYSOCK=$swaysock swaymsg -t get_version >/dev/null 2>&1 && break
+    sleep 0.1
+done
+if [[ -z ${wayland:-} || -z ${swaysock:-} ]]; then
+    echo "app-e2e: headless sway did not come up:" >&2
+    cat "$TMP/sway.log" >&2
+    exit 1
+fi
+FOOT=MastWaylandNote
+(
+    unset DISPLAY
+    export WAYLAND_DISPLAY=$wayland XDG_RUNTIME_DIR=$RUNTIME SWAYSOCK=$swaysock
+    foot --app-id="$FOOT" --title="Notes" sleep 100000 >"$TMP/foot.log" 2>&1 &
+    echo $! >"$TMP/foot.pid"
+)
+PIDS+=("$(cat "$TMP/foot.pid")")
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+NATIVE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$TMP/wl-home"
+env -u DISPLAY WAYLAND_DISPLAY="$wayland" XDG_RUNTIME_DIR="$RUNTIME" SWAYSOCK="$swaysock" GDK_BACKEND=wayland \
+    MAST_LOG=${MAST_E2E_LOG:-info} XDG_SESSION_TYPE=wayland MAST_DATA_DIR="$TMP/wl-data" MAST_CONFIG_DIR="$TMP/wl-config" HOME="$TMP/wl-home" \
+    "$DRIVER" --port "$PORT" --native-port "$NATIVE_PORT" --native-driver /usr/bin/WebKitWebDriver \
+    >"$TMP/wl-driver.log" 2>&1 &
+DRIVER_PID=$!
+PIDS+=("$DRIVER_PID")
+SWAYSOCK=$swaysock MAST_E2E_FOOT=$FOOT MAST_DATA_DIR="$TMP/wl-data" MAST_CONFIG_DIR="$TMP/wl-config" \
+    APP_PATH=$(realpath "$APP") PORT=$PORT DRIVER_PID=$DRIVER_PID MAST_BIN=$(realpath "$MAST") \
+    python3 "$ROOT/scripts/app_e2e.py" wayland || status=$?
+if [[ $status -ne 0 ]]; then
+    echo "app-e2e: the Wayland run failed; tauri-driver's log:" >&2
+    tail -n 40 "$TMP/wl-driver.log" >&2
+    echo "sway's log:" >&2
+    tail -n 20 "$TMP/sway.log" >&2
 fi
 exit $status

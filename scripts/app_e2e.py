@@ -393,6 +393,38 @@ def wait_for_no_app():
         time.sleep(0.1)
     fail(f"the app is still running after its session: pids {alive}")
 
+def on_wayland(d):
+    """The app as a native Wayland client of headless sway: it starts, names the wlroots
+    sensor in Settings, and tracks the foot window that sway puts in front."""
+    d.find('main[data-view="today"]', timeout=30)
+    deadline = time.monotonic() + 15
+    tracking = ok(d.invoke("tracking"), "tracking")
+    while not (tracking.get("sensor") or {}).get("summary") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        tracking = ok(d.invoke("tracking"), "tracking")
+    sensor = (tracking.get("sensor") or {}).get("sensor") or {}
+    if sensor.get("kind") != "wlroots":
+        fail(f"on sway the app must track with the wlroots sensor and say so: {tracking}")
+    d.view("settings")
+    shown = d.wait_text('[data-testid="sensor-in-use"]', "wlroots (foreign toplevel) on sway")
+    app_id = os.environ["MAST_E2E_FOOT"]
+    subprocess.run(["swaymsg", f'[app_id="{app_id}"] focus'], check=True, capture_output=True)
+    deadline = time.monotonic() + 15
+    while True:
+        current = mast("status", "--json").get("current") or {}
+        if current.get("app") == app_id and current["endMs"] - current["startMs"] >= 2000:
+            break
+        if time.monotonic() > deadline:
+            fail(f"the app did not track the foot window {app_id} in front: {current}")
+        time.sleep(0.2)
+    print(f"app-e2e: Wayland: the app on sway tracks {app_id} in front; Settings: {shown!r}")
+
+if len(sys.argv) > 1 and sys.argv[1] == "wayland":
+    wait_for_no_app()  # the X11 run's last app may still be saving and own the single-instance name
+    session([], on_wayland)
+    print("app-e2e: wayland ok")
+    sys.exit(0)
+
 session(["--demo"], on_demo)
 wait_for_no_app()
 # The same environment (tauri-driver's): --demo read $MAST_DATA_DIR-demo, this run the

@@ -235,3 +235,31 @@ fn every_command_refuses_a_database_with_damaged_pages_and_leaves_it_alone() {
         assert_eq!(std::fs::read(&db).unwrap(), bytes, "mast {args:?} changed the damaged file");
     }
 }
+
+/// Regression: the app's tracker lost every write made after the app opened its reader
+/// store. Opening a store looked at the database file by opening and closing it, which
+/// dropped the POSIX locks of the tracker's connection in the same process; the next
+/// `mast status` to close its connection then thought itself the last one and deleted
+/// the WAL under the tracker. Writes made by a store after another store opened the same
+/// file in the same process must survive another process's open and close.
+#[test]
+fn a_second_store_in_one_process_leaves_the_firsts_writes_to_other_processes() {
+    use mast::model::{Span, StoredWindow};
+    let s = crate::util::Sandbox::new();
+    let mut tracker = mast::store::Store::open(&s.db()).unwrap();
+    let span = |start: i64| Span {
+        start_ms: start,
+        end_ms: start + 60_000,
+        utc_offset_min: 0,
+        window: StoredWindow { app: "foot".into(), ..StoredWindow::default() },
+    };
+    tracker.write_spans(&[span(1_000_000)]).unwrap();
+    let reader = mast::store::Store::open(&s.db()).unwrap();
+    // Another process opens the database and closes it again.
+    s.ok(&["status", "--json"]);
+    tracker.write_spans(&[span(2_000_000)]).unwrap();
+    s.ok(&["status", "--json"]);
+    let logged = s.json(&["log", "--json", "--last", "10"]);
+    assert_eq!(logged.as_array().map(Vec::len), Some(2), "both spans are in the database: {logged}");
+    drop(reader);
+}

@@ -121,6 +121,18 @@ fn text(bytes: Vec<u8>, shown: &Path) -> Result<String> {
         .map_err(|_| Error::Invalid(format!("{} is not UTF-8 text; is it the right file?", shown.display())))
 }
 
+/// Whether a regular file is at `path` (a link is followed); `false` when nothing is, and
+/// anything but a regular file is refused. It only looks: nothing is opened. That matters
+/// for a database other connections of this process hold: closing any descriptor of a file
+/// drops every POSIX lock the process has on it, SQLite's included.
+pub fn is_file(path: &Path) -> Result<bool> {
+    match rfs::statat(CWD, path, AtFlags::empty()) {
+        Ok(st) => refuse(path, file_type(&st)).map(|()| true),
+        Err(Errno::NOENT) => Ok(false),
+        Err(e) => Err(io_err(path, "read", e)),
+    }
+}
+
 /// Opens a file of the user's own (or one the user named) to read; `None` when it does not
 /// exist. A symbolic link is followed; anything but a regular file is refused, at once.
 pub fn open(path: &Path) -> Result<Option<File>> {

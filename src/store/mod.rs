@@ -217,8 +217,11 @@ fn file_identity(path: &Path) -> std::io::Result<(u64, u64)> {
 /// others even for a moment; SQLite gives its -wal and -shm files the same mode.
 fn create_private_file(path: &Path) -> Result<()> {
     // A FIFO or a device in its place would hold SQLite's first read forever: refused here,
-    // at once, by opening it as [`crate::files`] opens every file.
-    if crate::files::open(path)?.is_some() {
+    // at once. Only looked at, never opened: closing a descriptor of a database that another
+    // connection of this process holds would drop that connection's locks, and another
+    // process closing its own connection would then delete the WAL under it (the app's
+    // tracker lost every write after its reader store was opened).
+    if crate::files::is_file(path)? {
         return Ok(());
     }
     let mut opts = std::fs::OpenOptions::new();

@@ -68,10 +68,11 @@ fn parse_version(info: &str) -> Option<String> {
 }
 
 fn no_such_object(e: &zbus::Error) -> bool {
+    const NAMES: [&str; 2] = ["org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod"];
     match e {
-        zbus::Error::MethodError(name, _, _) => {
-            matches!(name.as_str(), "org.freedesktop.DBus.Error.UnknownObject" | "org.freedesktop.DBus.Error.UnknownMethod")
-        }
+        zbus::Error::MethodError(name, _, _) => NAMES.contains(&name.as_str()),
+        // zbus turns the standard errors into `fdo::Error`s.
+        zbus::Error::FDO(e) => matches!(**e, zbus::fdo::Error::UnknownObject(_) | zbus::fdo::Error::UnknownMethod(_)),
         _ => false,
     }
 }
@@ -79,6 +80,7 @@ fn no_such_object(e: &zbus::Error) -> bool {
 fn refused(what: &str, e: &zbus::Error) -> SensorError {
     let why = match e {
         zbus::Error::MethodError(_, Some(text), _) => text.clone(),
+        zbus::Error::FDO(e) => e.to_string(),
         other => other.to_string(),
     };
     SensorError::Unavailable(format!("KWin failed {what} for Mast: {why}"))

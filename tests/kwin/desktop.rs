@@ -38,28 +38,34 @@ impl KwinDesktop {
             std::fs::create_dir(dir.path().join(sub)).unwrap();
         }
         mast::paths::set_mode(&dir.path().join("run"), 0o700).unwrap();
-        let mut kwin = match spawn_kwin(Path::new(KWIN), dir.path(), &bus.address) {
-            Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                let copy = dir.path().join("kwin_wayland");
-                std::fs::copy(KWIN, &copy).unwrap();
-                spawn_kwin(&copy, dir.path(), &bus.address).expect("run a copy of kwin_wayland")
-            }
-            Err(e) => panic!("cannot run {KWIN}: {e}"),
-        };
+        let kwin = launch(dir.path(), &bus.address);
         let conn = zbus::block_on(zbus::connection::Builder::address(bus.address.as_str()).build()).unwrap();
+        let mut desktop = KwinDesktop { bus, dir, kwin, conn, scripts: 0 };
+        desktop.wait_until_up();
+        desktop
+    }
+
+    /// A new KWin on the same bus and socket, after [`Self::kill_kwin`]: a session's KWin
+    /// restarting.
+    pub fn restart_kwin(&mut self) {
+        self.kill_kwin();
+        self.kwin = launch(self.dir.path(), &self.bus.address);
+        self.wait_until_up();
+    }
+
+    fn wait_until_up(&mut self) {
+        let dir = self.dir.path();
         let deadline = Instant::now() + STEP_TIMEOUT;
         loop {
-            if let Some(status) = kwin.try_wait().unwrap() {
-                panic!("kwin_wayland exited ({status}): {}", log(dir.path()));
+            if let Some(status) = self.kwin.try_wait().unwrap() {
+                panic!("kwin_wayland exited ({status}): {}", log(dir));
             }
-            if dir.path().join("run").join(SOCKET).exists() && scripting_ready(&conn) {
+            if dir.join("run").join(SOCKET).exists() && scripting_ready(&self.conn) {
                 break;
             }
-            assert!(Instant::now() < deadline, "KWin did not come up: {}", log(dir.path()));
+            assert!(Instant::now() < deadline, "KWin did not come up: {}", log(dir));
             std::thread::sleep(Duration::from_millis(50));
         }
-        KwinDesktop { bus, dir, kwin, conn, scripts: 0 }
     }
 
     pub fn runtime_dir(&self) -> PathBuf {
@@ -134,6 +140,20 @@ for (var i = 0; i < list.length; i++) {{
 impl Drop for KwinDesktop {
     fn drop(&mut self) {
         self.kill_kwin();
+    }
+}
+
+fn launch(dir: &Path, bus: &str) -> Child {
+    match spawn_kwin(Path::new(KWIN), dir, bus) {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            let copy = dir.join("kwin_wayland");
+            if !copy.exists() {
+                std::fs::copy(KWIN, &copy).unwrap();
+            }
+            spawn_kwin(&copy, dir, bus).expect("run a copy of kwin_wayland")
+        }
+        Err(e) => panic!("cannot run {KWIN}: {e}"),
     }
 }
 

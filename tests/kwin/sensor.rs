@@ -135,8 +135,22 @@ fn one_mast_per_session_leftovers_cleaned_and_kwin_loss_reported() {
         _ => None,
     });
     assert!(why.contains("KWin"), "{why}");
-    // Dropping it with KWin gone must not hang.
+    match KwinFocus::connect_to(&opts, Some(&address)) {
+        Err(SensorError::Unavailable(why)) => assert!(why.contains("KWin is not running"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // KWin comes back. A lost source gives up the name at once, so a reconnect made while
+    // it still exists works.
+    desktop.restart_kwin();
+    let mut third = KwinFocus::connect_to(&opts, Some(&address)).expect("reconnect to the new KWin");
+    assert!(desktop.is_script_loaded(kwin::PLUGIN_NAME));
+    let _w2 = TestWindow::open(&desktop, "mast.test.two", "Two");
+    wait_for(&mut third, "mast.test.two", "Two");
+    // Dropping the lost one must not hang, nor touch the new KWin's copy of the script.
     drop(second);
+    assert!(desktop.is_script_loaded(kwin::PLUGIN_NAME));
+    drop(third);
+    assert!(!desktop.is_script_loaded(kwin::PLUGIN_NAME));
 }
 
 #[test]

@@ -85,7 +85,7 @@ pub(super) struct Receiver {
 }
 
 impl Receiver {
-    fn from_kwin(&self, header: &Header<'_>) -> zbus::fdo::Result<()> {
+    fn check_sender(&self, header: &Header<'_>) -> zbus::fdo::Result<()> {
         match header.sender() {
             Some(sender) if *sender == self.kwin => Ok(()),
             _ => {
@@ -114,7 +114,7 @@ impl Receiver {
         desktop_file_name: String,
         pid: String,
     ) -> zbus::fdo::Result<()> {
-        self.from_kwin(&header)?;
+        self.check_sender(&header)?;
         self.report(Some(window(caption, resource_class, resource_name, desktop_file_name, &pid)));
         Ok(())
     }
@@ -122,7 +122,7 @@ impl Receiver {
     /// Version 1 of "no window is active" (an empty desktop, the last window closed).
     #[zbus(name = "NoActiveWindowV1")]
     fn no_active_window_v1(&self, #[zbus(header)] header: Header<'_>) -> zbus::fdo::Result<()> {
-        self.from_kwin(&header)?;
+        self.check_sender(&header)?;
         self.report(None);
         Ok(())
     }

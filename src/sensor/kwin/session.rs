@@ -105,8 +105,10 @@ async fn run(
                 debug!("{why}");
                 shared.set_lost(why);
                 waker.wake();
-                // KWin's script died with it; nothing left to unload.
+                // KWin's script died with it; nothing left to unload. The name goes now, not
+                // at drop, so that a reconnect made before this source is dropped can take it.
                 loaded = false;
+                let _ = conn.release_name(BUS_NAME).await;
                 stop.stopped().await;
             }
         }

@@ -38,9 +38,11 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 
-"$example" "$seconds" >"$dir/example.log" 2>&1 &
+# A release build writes its built-in copy of the script under XDG_RUNTIME_DIR.
+XDG_RUNTIME_DIR="$dir/run" "$example" "$seconds" >"$dir/example.log" 2>&1 &
 pid=$!
 sleep 3 # connected and settled
+kill -0 "$pid" 2>/dev/null || { cat "$dir/example.log" >&2; exit 1; }
 # Run time in nanoseconds, summed over the process's threads (finer than clock ticks).
 runtime() { cat /proc/"$pid"/task/*/schedstat | awk '{ns += $1} END {printf "%d", ns}'; }
 cpu0=$(runtime)

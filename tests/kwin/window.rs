@@ -126,12 +126,10 @@ fn window_child() {
         }
         std::process::exit(0);
     });
-    loop {
-        if queue.blocking_dispatch(&mut client).is_err() {
-            break;
-        }
-    }
-    let _ = commands.join();
+    // Until KWin goes away; then there is nothing left to do.
+    while queue.blocking_dispatch(&mut client).is_ok() {}
+    drop(commands);
+    std::process::exit(0);
 }
 
 struct Client {

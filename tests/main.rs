@@ -7,6 +7,7 @@ mod export;
 mod family;
 mod goals;
 mod import;
+mod kwin;
 mod mismatch;
 mod notify;
 mod research;

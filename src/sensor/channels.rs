@@ -17,6 +17,10 @@ impl Connect for Channels {
                 let focus = super::wlroots::WlrootsFocus::connect(opts)?;
                 pair(Box::new(focus), wayland_idle(opts))
             }
+            SensorKind::Kwin => {
+                let focus = super::kwin::KwinFocus::connect(opts)?;
+                pair(Box::new(focus), wayland_idle(opts))
+            }
             other => Err(SensorError::Unavailable(format!("{} is not in this build", other.label()))),
         }
     }

@@ -18,6 +18,7 @@ pub mod channels;
 pub mod choose;
 pub mod fake;
 pub mod idle;
+pub mod kwin;
 pub mod process;
 pub mod wlroots;
 pub mod x11;

@@ -52,7 +52,7 @@ impl<W: Hash + Eq + Copy> Processes<W> {
     }
 }
 
-fn exe_name(pid: u32) -> Option<String> {
+pub(crate) fn exe_name(pid: u32) -> Option<String> {
     let target = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
     let name = target.file_name()?.to_string_lossy().into_owned();
     // An upgraded package leaves running programs pointing at "name (deleted)".

@@ -15,6 +15,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub mod fake;
+pub mod gnome;
 pub mod x11;
 
 /// Why a poll produced no observation.

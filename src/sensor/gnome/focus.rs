@@ -66,7 +66,7 @@ impl GnomeFocus {
         let (conn, proxy, changes, owners, detail) = zbus::block_on(async {
             let conn = session_bus(bus).await?;
             if !has_owner(&conn, BUS_NAME).await.map_err(bus_error)? {
-                return Err(probe::explain(&probe::probe_on(&conn).await));
+                return Err(probe::explain(&probe::probe_on(&conn, None).await));
             }
             let detail = match shell_version(&conn).await {
                 Ok(v) => format!("GNOME Shell {v}"),

@@ -8,6 +8,7 @@ use super::{has_owner, property, session_bus, setup, shell_version, BUS_NAME, SH
 use crate::sensor::SensorError;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::path::Path;
 use zbus::Connection;
 use zbus::OwnedVariant;
 
@@ -47,23 +48,24 @@ pub enum ExtensionState {
     Other(u32),
 }
 
-/// Probes the session bus at `bus` (or this process's own).
-pub fn probe(bus: Option<&str>) -> GnomeProbe {
+/// Probes the session bus at `bus` (or this process's own), and the extensions folder
+/// under `data_home` (or [`setup::default_data_home`]).
+pub fn probe(bus: Option<&str>, data_home: Option<&Path>) -> GnomeProbe {
     zbus::block_on(async {
         match session_bus(bus).await {
-            Ok(conn) => probe_on(&conn).await,
+            Ok(conn) => probe_on(&conn, data_home).await,
             Err(_) => GnomeProbe {
                 shell: None,
                 ready: false,
                 extension: ExtensionState::Unknown,
                 user_extensions_enabled: None,
-                installed: installed(),
+                installed: installed(data_home),
             },
         }
     })
 }
 
-pub(super) async fn probe_on(conn: &Connection) -> GnomeProbe {
+pub(super) async fn probe_on(conn: &Connection, data_home: Option<&Path>) -> GnomeProbe {
     let shell = match has_owner(conn, SHELL_NAME).await {
         Ok(true) => Some(shell_version(conn).await.unwrap_or_default()),
         _ => None,
@@ -75,11 +77,12 @@ pub(super) async fn probe_on(conn: &Connection) -> GnomeProbe {
     } else {
         (ExtensionState::Unknown, None)
     };
-    GnomeProbe { shell, ready, extension, user_extensions_enabled, installed: installed() }
+    GnomeProbe { shell, ready, extension, user_extensions_enabled, installed: installed(data_home) }
 }
 
-fn installed() -> bool {
-    setup::default_data_home().is_some_and(|d| setup::extension_dir(&d).join("metadata.json").is_file())
+fn installed(data_home: Option<&Path>) -> bool {
+    let data_home = data_home.map(Path::to_owned).or_else(setup::default_data_home);
+    data_home.is_some_and(|d| setup::extension_dir(&d).join("metadata.json").is_file())
 }
 
 async fn extension_state(conn: &Connection) -> ExtensionState {

@@ -1,0 +1,202 @@
+//! GNOME on real parts: a headless GNOME Shell 43 with Mast's extension installed by
+//! `mast setup gnome` (`session`), windows opened with foot, and the sources of
+//! `mast::sensor::gnome` watching it; the GNOME 45+ flavour under gjs (`harness`).
+
+mod harness;
+mod session;
+
+use mast::model::Window;
+use mast::sensor::gnome::probe::{self, ExtensionState};
+use mast::sensor::gnome::{GnomeFocus, MutterIdle, UUID};
+use mast::sensor::{FocusSource, IdleKind, IdleSource, SensorError, SensorKind, SensorOptions, Waker};
+use session::{wait_for, Mast, Shell};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use zbus::OwnedObjectPath;
+
+const SOON: Duration = Duration::from_secs(15);
+
+fn counting_waker() -> (SensorOptions, Arc<AtomicUsize>) {
+    let wakes = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&wakes);
+    let waker = Waker::new(move || _ = counter.fetch_add(1, Ordering::SeqCst));
+    (SensorOptions { afk_threshold_ms: 180_000, waker }, wakes)
+}
+
+/// Waits until the focused window is `app` with `title` (or nothing, for `None`).
+fn wait_focus(focus: &mut GnomeFocus, want: Option<(&str, &str)>) -> Option<Window> {
+    wait_for(&format!("the focus on {want:?}"), SOON, || {
+        let now = focus.focused().expect("the source works");
+        let seen = now.as_ref().map(|w| (w.app.as_str(), w.title.as_str()));
+        (seen == want).then_some(now.clone())
+    })
+}
+
+fn connection(bus: &str) -> zbus::Connection {
+    zbus::block_on(zbus::connection::Builder::address(bus).build()).expect("the test bus")
+}
+
+pub fn owner_of(bus: &str, name: &str) -> Option<String> {
+    zbus::block_on(async {
+        let conn = zbus::connection::Builder::address(bus).build().await.ok()?;
+        let dbus = zbus::fdo::DBusProxy::new(&conn).await.ok()?;
+        let owner = dbus.get_name_owner(zbus::names::BusName::try_from(name).ok()?).await.ok()?;
+        Some(owner.to_string())
+    })
+}
+
+/// Calls `Focused()` on a unique name: whether the object is exported there.
+pub fn call_focused(bus: &str, unique: &str) -> zbus::Result<(String, String, u32)> {
+    zbus::block_on(async {
+        let conn = zbus::connection::Builder::address(bus).build().await?;
+        let reply = conn.call_method(Some(unique), "/app/mast/Shell", Some("app.mast.Shell1"), "Focused", &()).await?;
+        reply.body().deserialize()
+    })
+}
+
+#[test]
+fn gnome_focus_follows_windows_titles_and_the_extension() {
+    let shell = Shell::start(Mast::Installed);
+    let (opts, wakes) = counting_waker();
+    let mut focus = GnomeFocus::connect_at(Some(&shell.bus), &opts).unwrap();
+    assert_eq!(focus.kind(), SensorKind::Gnome);
+    assert!(focus.detail().starts_with("GNOME Shell 4"), "{}", focus.detail());
+    assert_eq!(focus.focused().unwrap(), None, "nothing is open");
+
+    // A new window takes the focus.
+    let alpha = shell.window("mast.test.alpha", "Alpha", "exec sleep 600");
+    let w = wait_focus(&mut focus, Some(("mast.test.alpha", "Alpha"))).unwrap();
+    assert_eq!(w.pid, Some(alpha.pid()), "the pid is foot's");
+    assert!(wakes.load(Ordering::SeqCst) >= 1, "the waker is called on a change");
+
+    // The focused window renames itself when the test says so (through a FIFO).
+    let fifo = shell.runtime_dir().join("rename");
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &fifo,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_bits_truncate(0o600),
+        0,
+    )
+    .unwrap();
+    let script = format!("cat '{}' >/dev/null; printf '\\033]2;Beta, renamed\\007'; exec sleep 600", fifo.display());
+    let beta = shell.window("mast.test.beta", "Beta", &script);
+    let w = wait_focus(&mut focus, Some(("mast.test.beta", "Beta"))).unwrap();
+    assert_eq!(w.pid, Some(beta.pid()));
+    let before = wakes.load(Ordering::SeqCst);
+    std::fs::write(&fifo, "go\n").unwrap();
+    wait_focus(&mut focus, Some(("mast.test.beta", "Beta, renamed")));
+    assert!(wakes.load(Ordering::SeqCst) > before);
+
+    // Focus moved to an older window, as a click on it would.
+    shell.eval(
+        "Main.activateWindow(global.get_window_actors().map(a => a.meta_window).find(w => w.get_title() === 'Alpha'))",
+    );
+    wait_focus(&mut focus, Some(("mast.test.alpha", "Alpha")));
+
+    // Closing the focused window gives the focus back to the other; closing that, to none.
+    drop(alpha);
+    wait_focus(&mut focus, Some(("mast.test.beta", "Beta, renamed")));
+    drop(beta);
+    wait_focus(&mut focus, None);
+
+    // Disabling the extension takes its name and its object off the bus: the source says it
+    // lost it, and a new one says how to fix it.
+    let owner = owner_of(&shell.bus, "app.mast.Shell").unwrap();
+    shell.gnome_extensions(&["disable", UUID]);
+    wait_for("the source to notice", SOON, || matches!(focus.focused(), Err(SensorError::Lost(_))).then_some(()));
+    assert!(call_focused(&shell.bus, &owner).is_err(), "the object is still exported");
+    match GnomeFocus::connect_at(Some(&shell.bus), &opts) {
+        Err(SensorError::NeedsSetup { problem, fix }) => {
+            assert_eq!(problem, "Mast's GNOME Shell extension is installed but not enabled");
+            assert!(fix.contains("gnome-extensions enable mast@mast.app"), "{fix}");
+        }
+        Err(e) => panic!("expected NeedsSetup, got {e}"),
+        Ok(_) => panic!("connected to a disabled extension"),
+    }
+
+    // Enabled again, it follows windows again.
+    shell.gnome_extensions(&["enable", UUID]);
+    let mut focus =
+        wait_for("the extension to come back", SOON, || GnomeFocus::connect_at(Some(&shell.bus), &opts).ok());
+    let _gamma = shell.window("mast.test.gamma", "Gamma", "exec sleep 600");
+    wait_focus(&mut focus, Some(("mast.test.gamma", "Gamma")));
+}
+
+#[test]
+fn gnome_without_the_extension_needs_setup_and_mutter_counts_idle() {
+    let shell = Shell::start(Mast::Missing);
+    let found = probe::probe(Some(&shell.bus), Some(&shell.home().join(".local/share")));
+    assert!(found.shell.as_deref().is_some_and(|v| v.starts_with('4')), "{found:?}");
+    assert_eq!((found.ready, &found.extension, found.installed), (false, &ExtensionState::Unknown, false));
+    match probe::explain(&found) {
+        SensorError::NeedsSetup { problem, fix } => {
+            assert_eq!(problem, "GNOME Shell is running without Mast's extension");
+            assert!(fix.starts_with("run `mast setup gnome`"), "{fix}");
+            assert!(fix.contains("log out and back in"), "{fix}");
+        }
+        e => panic!("expected NeedsSetup, got {e}"),
+    }
+    assert!(matches!(
+        GnomeFocus::connect_at(Some(&shell.bus), &SensorOptions::default()),
+        Err(SensorError::NeedsSetup { .. })
+    ));
+
+    // Idle grows while nobody touches anything…
+    let mut idle = MutterIdle::connect_at(Some(&shell.bus), &SensorOptions::default()).unwrap();
+    assert_eq!(idle.kind(), IdleKind::MutterIdleMonitor);
+    let a = idle.idle_ms().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let b = idle.idle_ms().unwrap();
+    assert!(b >= a + 1400 && b < a + 4000, "idle went from {a} to {b} ms in 1.5 s");
+
+    // …and starts over at a key press or a pointer motion sent through Mutter's
+    // RemoteDesktop API (no ScreenCast session needed for either on Mutter 43).
+    let conn = connection(&shell.bus);
+    let session: OwnedObjectPath = zbus::block_on(async {
+        let reply = conn
+            .call_method(
+                Some("org.gnome.Mutter.RemoteDesktop"),
+                "/org/gnome/Mutter/RemoteDesktop",
+                Some("org.gnome.Mutter.RemoteDesktop"),
+                "CreateSession",
+                &(),
+            )
+            .await
+            .unwrap();
+        reply.body().deserialize().unwrap()
+    });
+    let call = |method: &str, body: &dyn DynBody| body.call(&conn, session.as_str(), method);
+    call("Start", &());
+    let before_key = idle.idle_ms().unwrap();
+    assert!(before_key >= 1400, "no input yet: {before_key} ms");
+    call("NotifyKeyboardKeycode", &(30u32, true));
+    call("NotifyKeyboardKeycode", &(30u32, false));
+    let after_key = idle.idle_ms().unwrap();
+    assert!(after_key < 1000, "a key press resets idle: {after_key} ms");
+    std::thread::sleep(Duration::from_millis(1200));
+    assert!(idle.idle_ms().unwrap() >= 1100);
+    call("NotifyPointerMotionRelative", &(5.0f64, 5.0f64));
+    let after_motion = idle.idle_ms().unwrap();
+    assert!(after_motion < 1000, "a pointer motion resets idle: {after_motion} ms");
+    call("Stop", &());
+}
+
+/// A D-Bus call body of any of the shapes the idle test sends.
+trait DynBody {
+    fn call(&self, conn: &zbus::Connection, path: &str, method: &str);
+}
+
+impl<T: serde::Serialize + zbus::zvariant::DynamicType + Sync> DynBody for T {
+    fn call(&self, conn: &zbus::Connection, path: &str, method: &str) {
+        zbus::block_on(conn.call_method(
+            Some("org.gnome.Mutter.RemoteDesktop"),
+            path,
+            Some("org.gnome.Mutter.RemoteDesktop.Session"),
+            method,
+            self,
+        ))
+        .unwrap_or_else(|e| panic!("RemoteDesktop {method}: {e}"));
+    }
+}

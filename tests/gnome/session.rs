@@ -68,9 +68,10 @@ fn as_nobody(program: &str) -> Command {
 }
 
 /// A permissive bus config: every uid may connect (the Shell runs as 65534, the test as
-/// root); the session bus may start dconf's service.
+/// root). No service dirs: nothing is started on the bus's behalf, because what it starts
+/// outlives it and, with PID 1 not reaping, would linger as zombies. GNOME's settings are
+/// kept in a keyfile instead of dconf for the same reason (`GSETTINGS_BACKEND=keyfile`).
 fn bus_config(socket: &Path, session: bool) -> String {
-    let services = if session { "<standard_session_servicedirs/>" } else { "" };
     format!(
         r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -78,7 +79,6 @@ fn bus_config(socket: &Path, session: bool) -> String {
   <type>{}</type>
   <listen>unix:path={}</listen>
   <auth>EXTERNAL</auth>
-  {services}
   <policy context="default">
     <allow user="*"/>
     <allow send_destination="*" eavesdrop="true"/>
@@ -146,10 +146,10 @@ impl Shell {
         std::fs::create_dir_all(&ext).unwrap();
         std::fs::write(ext.join("metadata.json"), UNSAFE_METADATA).unwrap();
         std::fs::write(ext.join("extension.js"), UNSAFE_EXTENSION).unwrap();
-        shell.gnome_extensions(&["enable", UNSAFE_UUID]);
-        shell.gsettings(&["set", "org.gnome.shell", "disable-user-extensions", "false"]);
         // `mast setup` ran as root: the Shell, as 65534, must read what it wrote.
         chown_nobody(&home);
+        shell.gnome_extensions(&["enable", UNSAFE_UUID]);
+        shell.gsettings(&["set", "org.gnome.shell", "disable-user-extensions", "false"]);
         let log = std::fs::File::create(shell.dir.path().join("gnome-shell.log")).unwrap();
         let child = as_nobody("gnome-shell")
             .args(["--headless", "--wayland", "--no-x11", "--virtual-monitor", "1280x720"])
@@ -161,6 +161,7 @@ impl Shell {
             .env("DBUS_SESSION_BUS_ADDRESS", &shell.bus)
             .env("DBUS_SYSTEM_BUS_ADDRESS", format!("unix:path={}", run.join("system_bus").display()))
             .env("XDG_SESSION_TYPE", "wayland")
+            .env("GSETTINGS_BACKEND", "keyfile")
             .env("NO_AT_BRIDGE", "1")
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -210,17 +211,31 @@ impl Shell {
             .env_remove("XDG_DATA_HOME")
             .env_remove("XDG_CONFIG_HOME")
             .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("GSETTINGS_BACKEND", "keyfile")
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// A command as the Shell's user, so that the settings it writes stay the Shell's to read.
+    pub fn nobody_command(&self, program: &str) -> Command {
+        let mut c = as_nobody(program);
+        c.env_clear()
+            .env("HOME", self.home())
+            .env("XDG_RUNTIME_DIR", self.runtime_dir())
+            .env("PATH", "/usr/bin:/bin")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("GSETTINGS_BACKEND", "keyfile")
             .stdin(Stdio::null());
         c
     }
 
     pub fn gnome_extensions(&self, args: &[&str]) {
-        let out = self.user_command("gnome-extensions").args(args).output().unwrap();
+        let out = self.nobody_command("gnome-extensions").args(args).output().unwrap();
         assert!(out.status.success(), "gnome-extensions {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     pub fn gsettings(&self, args: &[&str]) {
-        let out = self.user_command("gsettings").args(args).output().unwrap();
+        let out = self.nobody_command("gsettings").args(args).output().unwrap();
         assert!(out.status.success(), "gsettings {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 

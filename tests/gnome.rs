@@ -122,6 +122,12 @@ fn gnome_focus_follows_windows_titles_and_the_extension() {
         wait_for("the extension to come back", SOON, || GnomeFocus::connect_at(Some(&shell.bus), &opts).ok());
     let _gamma = shell.window("mast.test.gamma", "Gamma", "exec sleep 600");
     wait_focus(&mut focus, Some(("mast.test.gamma", "Gamma")));
+
+    // Nothing of the above made the extension throw (a stack through focus.js or a warning
+    // naming it would show here).
+    let log = shell.log();
+    let ours: Vec<&str> = log.lines().filter(|l| l.contains("mast@mast.app") || l.contains("focus.js")).collect();
+    assert!(ours.is_empty(), "GNOME Shell logged about Mast's extension:\n{}", ours.join("\n"));
 }
 
 #[test]
@@ -199,4 +205,36 @@ impl<T: serde::Serialize + zbus::zvariant::DynamicType + Sync> DynBody for T {
         ))
         .unwrap_or_else(|e| panic!("RemoteDesktop {method}: {e}"));
     }
+}
+
+/// The steady-state cost of the GNOME sources, built as they ship (release): the
+/// `gnome_cost` example polls focus and idle once a second, as the tracker does, for 60 s on
+/// an idle headless Shell and reports its own RSS and CPU time. Ignored by default (it
+/// builds in release and takes a minute):
+/// `cargo test --test integration gnome_sources_cost -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn gnome_sources_cost_when_idle() {
+    let shell = Shell::start(Mast::Installed);
+    let _window = shell.window("mast.test.cost", "Cost", "exec sleep 600");
+    let mut focus = GnomeFocus::connect_at(Some(&shell.bus), &SensorOptions::default()).unwrap();
+    wait_focus(&mut focus, Some(("mast.test.cost", "Cost")));
+    drop(focus);
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["run", "-q", "--release", "--example", "gnome_cost", "--"])
+        .args([shell.bus.as_str(), "60"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "gnome_cost: {}{}", text, String::from_utf8_lossy(&out.stderr));
+    eprintln!("GNOME focus + Mutter idle, release: {}", text.trim());
+    // "… polls in 60.0 s: RSS 5123 KiB, CPU 10 ms = 0.017 % of one core"
+    let number_after = |word: &str| -> f64 {
+        let rest = &text[text.find(word).unwrap() + word.len()..];
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let (rss_kib, share) = (number_after("RSS "), number_after("= "));
+    assert!(rss_kib <= 10.0 * 1024.0, "RSS {rss_kib} KiB");
+    assert!(share <= 0.05, "CPU {share} % of one core");
 }

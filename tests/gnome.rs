@@ -238,3 +238,36 @@ fn gnome_sources_cost_when_idle() {
     assert!(rss_kib <= 10.0 * 1024.0, "RSS {rss_kib} KiB");
     assert!(share <= 0.05, "CPU {share} % of one core");
 }
+
+/// `mast setup gnome` without a GNOME session to enable it in: the files go in, the report
+/// says enabling did not take and why, and a second run updates the same folder.
+#[test]
+fn setup_without_a_session_installs_and_says_enabling_did_not_take() {
+    session::need("gnome-shell");
+    let home = tempfile::tempdir().unwrap();
+    let run = || {
+        let out = std::process::Command::new(crate::util::MAST)
+            .args(["setup", "gnome"])
+            .env("HOME", home.path())
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_CONFIG_HOME")
+            .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", home.path().join("no-bus").display()))
+            // gsettings then writes to memory and forgets: Mast must notice.
+            .env("GSETTINGS_BACKEND", "memory")
+            .env("MAST_DATA_DIR", home.path().join("mast-data"))
+            .env("MAST_CONFIG_DIR", home.path().join("mast-config"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = run();
+    let dir = home.path().join(".local/share/gnome-shell/extensions/mast@mast.app");
+    assert!(first.starts_with("Installed Mast's GNOME Shell extension (mast@mast.app, for GNOME Shell 4"), "{first}");
+    assert!(first.contains(&dir.display().to_string()), "{first}");
+    assert!(first.contains("Could not enable it: GNOME's settings did not keep the change"), "{first}");
+    assert!(first.contains("Log out and back in"), "{first}");
+    assert!(dir.join("metadata.json").is_file());
+    let second = run();
+    assert!(second.starts_with("Updated Mast's GNOME Shell extension"), "{second}");
+}

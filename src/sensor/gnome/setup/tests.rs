@@ -70,7 +70,7 @@ fn a_link_or_fifo_in_place_of_a_file_is_never_written_through() {
     symlink(&victim, dir.join("extension.js")).unwrap();
     rustix::fs::mknodat(
         rustix::fs::CWD,
-        &dir.join("focus.js"),
+        dir.join("focus.js"),
         rustix::fs::FileType::Fifo,
         rustix::fs::Mode::from_bits_truncate(0o600),
         0,

@@ -3,7 +3,9 @@
 //! as the tracker does, and after a warm-up of 5 s prints its own RSS and the CPU time it
 //! used over the next `SECONDS` (default 60), from `/proc/self`.
 //!
-//!     cargo run --release --example gnome_cost -- [BUS_ADDRESS] [SECONDS]
+//!     cargo run --release --example gnome_cost -- [BUS_ADDRESS] [SECONDS] [both|focus|idle]
+//!
+//! The third argument polls one half only, to tell their costs apart.
 
 use mast::sensor::gnome::{GnomeFocus, MutterIdle};
 use mast::sensor::{Paired, Sensor, SensorOptions};
@@ -27,7 +29,9 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let bus = args.next().filter(|a| !a.is_empty());
     let seconds: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(60);
-    let opts = SensorOptions::default();
+    let halves = args.next().unwrap_or_else(|| "both".to_owned());
+    // What the tracker passes by default: the AFK threshold makes MutterIdle use watches.
+    let opts = SensorOptions { afk_threshold_ms: 180_000, ..SensorOptions::default() };
     let mut sensor = Paired {
         focus: Box::new(GnomeFocus::connect_at(bus.as_deref(), &opts)?),
         idle: Box::new(MutterIdle::connect_at(bus.as_deref(), &opts)?),
@@ -35,7 +39,11 @@ fn main() -> anyhow::Result<()> {
     let poll = |sensor: &mut Paired, until: Instant| -> anyhow::Result<u64> {
         let mut polls = 0;
         while Instant::now() < until {
-            sensor.observe()?;
+            match halves.as_str() {
+                "focus" => drop(sensor.focus.focused()?),
+                "idle" => drop(sensor.idle.idle_ms()?),
+                _ => drop(sensor.observe()?),
+            }
             polls += 1;
             std::thread::sleep(Duration::from_secs(1));
         }

@@ -149,13 +149,21 @@ fn gnome_without_the_extension_needs_setup_and_mutter_counts_idle() {
         Err(SensorError::NeedsSetup { .. })
     ));
 
-    // Idle grows while nobody touches anything…
-    let mut idle = MutterIdle::connect_at(Some(&shell.bus), &SensorOptions::default()).unwrap();
-    assert_eq!(idle.kind(), IdleKind::MutterIdleMonitor);
-    let a = idle.idle_ms().unwrap();
+    // Asked at each poll (no AFK threshold), idle grows while nobody touches anything…
+    let mut polled = MutterIdle::connect_at(Some(&shell.bus), &SensorOptions::default()).unwrap();
+    assert_eq!(polled.kind(), IdleKind::MutterIdleMonitor);
+    let a = polled.idle_ms().unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    let b = idle.idle_ms().unwrap();
+    let b = polled.idle_ms().unwrap();
     assert!(b >= a + 1400 && b < a + 4000, "idle went from {a} to {b} ms in 1.5 s");
+
+    // With a threshold, Mutter's watches tell; the user has been idle for longer than it
+    // already, and the moment input stopped is Mutter's.
+    let (mut opts, wakes) = counting_waker();
+    opts.afk_threshold_ms = 1000;
+    let mut watched = MutterIdle::connect_at(Some(&shell.bus), &opts).unwrap();
+    let (w, p) = (watched.idle_ms().unwrap(), polled.idle_ms().unwrap());
+    assert!(w >= 1000 && w.abs_diff(p) < 200, "watched {w} ms, asked {p} ms");
 
     // …and starts over at a key press or a pointer motion sent through Mutter's
     // RemoteDesktop API (no ScreenCast session needed for either on Mutter 43).
@@ -175,17 +183,26 @@ fn gnome_without_the_extension_needs_setup_and_mutter_counts_idle() {
     });
     let call = |method: &str, body: &dyn DynBody| body.call(&conn, session.as_str(), method);
     call("Start", &());
-    let before_key = idle.idle_ms().unwrap();
+    let before_key = polled.idle_ms().unwrap();
     assert!(before_key >= 1400, "no input yet: {before_key} ms");
     call("NotifyKeyboardKeycode", &(30u32, true));
     call("NotifyKeyboardKeycode", &(30u32, false));
-    let after_key = idle.idle_ms().unwrap();
+    let after_key = polled.idle_ms().unwrap();
     assert!(after_key < 1000, "a key press resets idle: {after_key} ms");
-    std::thread::sleep(Duration::from_millis(1200));
-    assert!(idle.idle_ms().unwrap() >= 1100);
+    wait_for("the user-active watch", SOON, || (watched.idle_ms().unwrap() == 0).then_some(()));
+    assert!(wakes.load(Ordering::SeqCst) >= 1, "coming back wakes the tracker");
+
+    // A second later the idle watch fires, and the tracker is woken to cut back.
+    let before = wakes.load(Ordering::SeqCst);
+    let w = wait_for("the idle watch", SOON, || Some(watched.idle_ms().unwrap()).filter(|w| *w > 0));
+    let p = polled.idle_ms().unwrap();
+    assert!(w >= 1000 && w.abs_diff(p) < 200, "watched {w} ms, asked {p} ms");
+    assert!(wakes.load(Ordering::SeqCst) > before);
+
     call("NotifyPointerMotionRelative", &(5.0f64, 5.0f64));
-    let after_motion = idle.idle_ms().unwrap();
+    let after_motion = polled.idle_ms().unwrap();
     assert!(after_motion < 1000, "a pointer motion resets idle: {after_motion} ms");
+    wait_for("the user-active watch again", SOON, || (watched.idle_ms().unwrap() == 0).then_some(()));
     call("Stop", &());
 }
 
@@ -220,9 +237,11 @@ fn gnome_sources_cost_when_idle() {
     let mut focus = GnomeFocus::connect_at(Some(&shell.bus), &SensorOptions::default()).unwrap();
     wait_focus(&mut focus, Some(("mast.test.cost", "Cost")));
     drop(focus);
+    let seconds = std::env::var("MAST_COST_SECONDS").unwrap_or_else(|_| "60".to_owned());
+    let halves = std::env::var("MAST_COST_HALVES").unwrap_or_else(|_| "both".to_owned());
     let out = std::process::Command::new(env!("CARGO"))
         .args(["run", "-q", "--release", "--example", "gnome_cost", "--"])
-        .args([shell.bus.as_str(), "60"])
+        .args([shell.bus.as_str(), &seconds, &halves])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();

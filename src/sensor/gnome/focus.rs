@@ -8,13 +8,13 @@
 //! whenever the extension's name changes hands, so nothing is missed between the two. Only
 //! the focused window is kept, and only until the next change.
 
+use super::listen::{lock, Stopper};
 use super::{has_owner, probe, session_bus, shell_version, BUS_NAME, INTERFACE, OBJECT_PATH};
 use crate::model::Window;
 use crate::sensor::{FocusSource, SensorError, SensorKind, SensorOptions, Waker};
 use std::future::poll_fn;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::thread::JoinHandle;
 use tracing::{debug, instrument};
@@ -34,9 +34,8 @@ pub struct GnomeFocus {
 #[derive(Default)]
 struct Shared {
     state: Mutex<State>,
-    stop: AtomicBool,
-    /// The listener's task waker, so that dropping the source ends it at once.
-    listener_waker: Mutex<Option<std::task::Waker>>,
+    /// Dropping the source ends the listener at once.
+    stopper: Stopper,
 }
 
 #[derive(Default)]
@@ -123,10 +122,7 @@ impl FocusSource for GnomeFocus {
 
 impl Drop for GnomeFocus {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        if let Some(w) = lock(&self.shared.listener_waker).take() {
-            w.wake();
-        }
+        self.shared.stopper.stop();
         if let Some(listener) = self.listener.take() {
             let _ = listener.join();
         }
@@ -152,8 +148,7 @@ async fn listen(
 ) -> Option<String> {
     loop {
         let event = poll_fn(|cx| {
-            *lock(&shared.listener_waker) = Some(cx.waker().clone());
-            if shared.stop.load(Ordering::SeqCst) {
+            if shared.stopper.stopped(cx) {
                 return Poll::Ready(Event::Stop);
             }
             if let Poll::Ready(m) = Pin::new(&mut changes).poll_next(cx) {
@@ -223,12 +218,6 @@ fn cap_chars(mut s: String, max: usize) -> String {
 
 fn bus_error(e: zbus::Error) -> SensorError {
     SensorError::Unavailable(format!("cannot talk to GNOME Shell over D-Bus ({e})"))
-}
-
-/// The lock, even if a thread panicked while holding it: the state is a plain value that is
-/// whole at every moment.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 pub mod extension;
 mod focus;
 pub mod idle;
+mod listen;
 pub mod probe;
 pub mod setup;
 

@@ -176,7 +176,7 @@ async fn listen(
                 return Poll::Ready(m.map_or(Event::Gone, Event::Fired));
             }
             // Any change of owner loses the watches, which belong to the old one.
-            if let Poll::Ready(_) = Pin::new(&mut owners).poll_next(cx) {
+            if Pin::new(&mut owners).poll_next(cx).is_ready() {
                 return Poll::Ready(Event::Gone);
             }
             Poll::Pending

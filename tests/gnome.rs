@@ -285,8 +285,51 @@ fn setup_without_a_session_installs_and_says_enabling_did_not_take() {
     assert!(first.starts_with("Installed Mast's GNOME Shell extension (mast@mast.app, for GNOME Shell 4"), "{first}");
     assert!(first.contains(&dir.display().to_string()), "{first}");
     assert!(first.contains("Could not enable it: GNOME's settings did not keep the change"), "{first}");
+    assert!(first.contains("run `gnome-extensions enable mast@mast.app`"), "{first}");
     assert!(first.contains("Log out and back in"), "{first}");
     assert!(dir.join("metadata.json").is_file());
     let second = run();
     assert!(second.starts_with("Updated Mast's GNOME Shell extension"), "{second}");
+}
+
+/// `mast setup gnome` with GNOME's settings in a keyfile and no Shell running: enabling goes
+/// into `enabled-extensions`; with user extensions switched off, it says so and leaves the
+/// switch alone.
+#[test]
+fn setup_enables_in_gnome_settings_and_leaves_the_extensions_switch_to_the_user() {
+    session::need("gsettings");
+    let home = tempfile::tempdir().unwrap();
+    let command = |program: &str| {
+        let mut c = std::process::Command::new(program);
+        c.env("HOME", home.path())
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_CONFIG_HOME")
+            .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", home.path().join("no-bus").display()))
+            .env("GSETTINGS_BACKEND", "keyfile")
+            .env("MAST_DATA_DIR", home.path().join("mast-data"))
+            .env("MAST_CONFIG_DIR", home.path().join("mast-config"));
+        c
+    };
+    let gsettings = |args: &[&str]| {
+        let out = command("gsettings").args(args).output().unwrap();
+        assert!(out.status.success(), "gsettings {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let setup = || {
+        let out = command(crate::util::MAST).args(["setup", "gnome", "--json"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    gsettings(&["set", "org.gnome.shell", "enabled-extensions", "['other@example.org']"]);
+    let report = setup();
+    assert_eq!(report["enabled"], true, "{report}");
+    let list = gsettings(&["get", "org.gnome.shell", "enabled-extensions"]);
+    assert!(list.contains("'other@example.org'") && list.contains("'mast@mast.app'"), "{list}");
+
+    gsettings(&["set", "org.gnome.shell", "disable-user-extensions", "true"]);
+    let report = setup();
+    assert_eq!(report["enabled"], false, "{report}");
+    let problem = report["enableProblem"].as_str().unwrap();
+    assert!(problem.contains("user extensions turned off"), "{problem}");
+    assert_eq!(gsettings(&["get", "org.gnome.shell", "disable-user-extensions"]).trim(), "true");
 }

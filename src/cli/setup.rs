@@ -42,9 +42,7 @@ fn gnome(json: bool) -> Result<()> {
     );
     match &report.enable_problem {
         None => outln!("Enabled it."),
-        Some(why) => {
-            outln!("Could not enable it: {why}. Enable it with `gnome-extensions enable {}`.", report.uuid)
-        }
+        Some(why) => outln!("Could not enable it: {why}."),
     }
     outln!("{}", report.next_step);
     Ok(())

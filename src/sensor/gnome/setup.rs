@@ -153,7 +153,7 @@ fn enable() -> Result<(), String> {
     }
     let list = enabled_extensions()?;
     if list.iter().any(|u| u == UUID) {
-        return Ok(());
+        return user_extensions_on();
     }
     let mut list = list;
     list.push(UUID.to_owned());
@@ -162,13 +162,34 @@ fn enable() -> Result<(), String> {
         .output()
         .map_err(|e| format!("cannot run gsettings ({e})"))?;
     if !set.status.success() {
-        return Err(format!("gsettings could not enable it: {}", String::from_utf8_lossy(&set.stderr).trim()));
+        return Err(format!(
+            "gsettings could not enable it ({}); in your GNOME session, run `gnome-extensions enable {UUID}`",
+            String::from_utf8_lossy(&set.stderr).trim()
+        ));
     }
     // gsettings without a settings backend writes to memory and says nothing: read it back.
     if enabled_extensions()?.iter().any(|u| u == UUID) {
-        Ok(())
+        user_extensions_on()
     } else {
-        Err("GNOME's settings did not keep the change (is dconf running in this session?)".to_owned())
+        Err(format!(
+            "GNOME's settings did not keep the change (is dconf running in this session?); in your GNOME \
+             session, run `gnome-extensions enable {UUID}`"
+        ))
+    }
+}
+
+/// An enabled extension still does not run while the user has turned all of them off (the
+/// switch in GNOME's Extensions app). Mast does not flip that for the user: it would start
+/// every other extension too.
+fn user_extensions_on() -> Result<(), String> {
+    let out = Command::new("gsettings").args(["get", "org.gnome.shell", "disable-user-extensions"]).output();
+    match out {
+        Ok(o) if o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "true" => {
+            Err("GNOME has user extensions turned off; turn on Extensions in GNOME's Extensions app (or run \
+             `gsettings set org.gnome.shell disable-user-extensions false`)"
+                .to_owned())
+        }
+        _ => Ok(()),
     }
 }
 

@@ -1,13 +1,15 @@
-// Loads Mast's GNOME 45+ (ES module) extension outside GNOME Shell, under plain `gjs -m`,
-// with stand-ins for what only the Shell provides, and drives it from stdin.
+// Loads Mast's GNOME Shell extension outside GNOME Shell, under plain `gjs -m`, with
+// stand-ins for what only the Shell provides, and drives it from stdin.
 //
-//   gjs -m harness.js <installed extension folder> <scratch folder>
+//   gjs -m harness.js <installed extension folder> <scratch folder> <esm|legacy>
 //
-// gjs cannot resolve the Shell's `resource:///org/gnome/shell/...` modules or load the
-// Shell typelib outside the Shell, so this is a small loader: it copies extension.js into
-// the scratch folder with those two specifiers pointed at stand-in modules written there,
-// and `focus.js` (the real, installed one) beside it. The stand-ins are a display and
-// windows that emit `notify::` signals like Mutter's, and a window tracker.
+// gjs cannot resolve the Shell's `resource:///org/gnome/shell/...` modules, its `misc`
+// folder or the Shell typelib outside the Shell, so this is a small loader: it copies
+// extension.js into the scratch folder with those references pointed at stand-ins written
+// there, and `focus.js` (the real, installed one) beside it. ESM (GNOME 45+) is imported;
+// legacy (43/44) goes through gjs's `imports` with the scratch folder first on its path,
+// where `misc/extensionUtils.js` hands over the extension object. The stand-ins are a
+// display and windows that emit `notify::` signals like Mutter's, and a window tracker.
 //
 // stdin, one JSON object a line:  {"op":"focus", "wmClass", "desktopId"|null, "title", "pid"}
 //   {"op":"title","title"}  {"op":"none"}  {"op":"disable"}  {"op":"enable"}
@@ -17,7 +19,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-const [extDir, scratch] = ARGV;
+const [extDir, scratch, flavour] = ARGV;
 
 class Emitter {
     constructor() {
@@ -92,15 +94,29 @@ export class Extension {
 globalThis.mastHarnessShell = { WindowTracker: { get_default: () => tracker } };
 write(`${scratch}/stand-in-shell.js`, 'export default globalThis.mastHarnessShell;\n');
 const read = path => new TextDecoder().decode(GLib.file_get_contents(path)[1]);
-const source = read(`${extDir}/extension.js`)
-    .replace("'resource:///org/gnome/shell/extensions/extension.js'", `'file://${scratch}/stand-in-extension.js'`)
-    .replace("'gi://Shell'", `'file://${scratch}/stand-in-shell.js'`);
-write(`${scratch}/extension.js`, source);
 write(`${scratch}/focus.js`, read(`${extDir}/focus.js`));
 const metadata = JSON.parse(read(`${extDir}/metadata.json`));
 
-const { default: MastExtension } = await import(`file://${scratch}/extension.js`);
-const extension = new MastExtension(metadata);
+async function load() {
+    if (flavour === 'esm') {
+        const source = read(`${extDir}/extension.js`)
+            .replace("'resource:///org/gnome/shell/extensions/extension.js'", `'file://${scratch}/stand-in-extension.js'`)
+            .replace("'gi://Shell'", `'file://${scratch}/stand-in-shell.js'`);
+        write(`${scratch}/extension.js`, source);
+        const { default: MastExtension } = await import(`file://${scratch}/extension.js`);
+        return new MastExtension(metadata);
+    }
+    const source = read(`${extDir}/extension.js`)
+        .replace('const { Gio, GLib, Shell } = imports.gi;',
+            'const { Gio, GLib } = imports.gi;\nconst Shell = globalThis.mastHarnessShell;');
+    write(`${scratch}/extension.js`, source);
+    GLib.mkdir_with_parents(`${scratch}/misc`, 0o700);
+    write(`${scratch}/misc/extensionUtils.js`, 'var getCurrentExtension = () => globalThis.mastHarnessMe;\n');
+    imports.searchPath.unshift(scratch);
+    globalThis.mastHarnessMe = { imports, metadata };
+    return imports.extension.init();
+}
+const extension = await load();
 
 function report() {
     const handlers = display.handlerCount + windows.reduce((n, w) => n + w.handlerCount, 0);

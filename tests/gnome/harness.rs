@@ -1,6 +1,7 @@
-//! The GNOME 45+ (ES module) flavour, which Debian 12's GNOME Shell 43 cannot load: loaded
-//! by `gjs -m` through `harness.js` (stand-ins for the Shell), it must speak the same
-//! `app.mast.Shell1` contract on a private session bus, and `disable()` must undo all of it.
+//! Both flavours outside the Shell, above all the GNOME 45+ (ES module) one, which Debian
+//! 12's GNOME Shell 43 cannot load: loaded by `gjs -m` through `harness.js` (stand-ins for
+//! the Shell), each must speak the `app.mast.Shell1` contract on a private session bus, and
+//! `disable()` must undo all of it.
 
 use super::session::wait_for;
 use crate::notify::Bus;
@@ -55,17 +56,28 @@ fn wait_window(focus: &mut GnomeFocus, want: Option<(&str, &str, u32)>) -> Optio
 
 #[test]
 fn the_esm_flavour_speaks_the_contract_and_disable_undoes_it() {
+    speaks_the_contract("47.1", "esm");
+}
+
+#[test]
+fn the_legacy_flavour_speaks_the_contract_and_disable_undoes_it() {
+    speaks_the_contract("44.3", "legacy");
+}
+
+fn speaks_the_contract(shell_version: &str, flavour: &str) {
     super::session::need("gjs");
     let bus = Bus::start();
     let dir = tempfile::tempdir().unwrap();
-    let opts = SetupOptions { shell_version: Some("47.1".into()), leave_disabled: true, bus: None };
+    let opts = SetupOptions { shell_version: Some(shell_version.into()), leave_disabled: true, bus: None };
     let report = setup::install(&dir.path().join("data"), &opts).unwrap();
+    assert_eq!(serde_json::to_value(report.flavour).unwrap(), flavour);
     std::fs::create_dir_all(dir.path().join("scratch")).unwrap();
     let mut child = Command::new("gjs")
         .arg("-m")
         .arg(HARNESS)
         .arg(&report.path)
         .arg(dir.path().join("scratch"))
+        .arg(flavour)
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -88,6 +88,7 @@ fn main() -> Result<()> {
             since_ms: now.ms - 3_600_000,
         }),
         tray: true,
+        gnome: false,
     };
     write(out, "tracking", &tracking)?;
     write(out, "tracking_no_sensor", &no_sensor(now.ms))?;
@@ -222,7 +223,7 @@ fn no_sensor(now: mast::model::Millis) -> views::TrackingState {
             _: &SensorOptions,
         ) -> std::result::Result<Box<dyn Sensor + Send>, SensorError> {
             Err(match kind {
-                SensorKind::Gnome => mast::sensor::gnome_needs_extension(),
+                SensorKind::Gnome => mast::sensor::gnome::probe::without_extension(),
                 other => SensorError::Unavailable(format!("{} is not offered by this desktop", other.label())),
             })
         }
@@ -245,5 +246,6 @@ fn no_sensor(now: mast::model::Millis) -> views::TrackingState {
             ..mast::track::state::SensorState::now(Err(&err), &plan.reason, now)
         }),
         tray: false,
+        gnome: true,
     }
 }

@@ -24,7 +24,7 @@ PACKAGES=(
   syncthing curl iproute2
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   webkit2gtk-driver chromium
-  sway foot wtype grim kwin-wayland mutter gnome-shell gjs
+  sway foot wtype grim kwin-wayland mutter gnome-shell gjs libglib2.0-bin util-linux
 )
 command -v node >/dev/null || PACKAGES+=(nodejs)
 command -v npm >/dev/null || PACKAGES+=(npm)

@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "family_act",
     "family_preview",
     "family_leave",
+    "setup_gnome",
 ];
 
 fn main() {

@@ -69,6 +69,8 @@ enum Command {
     },
     /// Where Mast keeps its data and settings.
     Paths,
+    /// Set up a desktop for tracking: `mast setup gnome` installs Mast's GNOME Shell extension.
+    Setup(cli::setup::SetupArgs),
 }
 
 #[derive(Args, Debug)]
@@ -141,6 +143,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Family(args) => cli::family::run(&env, args)?,
         Command::Log(args) => cli::log::run(&env, args.day.as_deref(), args.last, args.json)?,
         Command::Import(args) => cli::import::run(&env, args, cli.demo)?,
+        Command::Setup(args) => cli::setup::run(args)?,
         Command::Demo { days, force, heavy_year } => cli::demo::run(&env, days, force, heavy_year)?,
         Command::Rules { command } => match command {
             RulesCommand::Test { app, title, exe, url, json } => {

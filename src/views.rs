@@ -259,6 +259,9 @@ pub struct TrackingState {
     /// Whether the desktop shows tray icons (GNOME does not without an extension): when it
     /// doesn't, the app says how to get its window back.
     pub tray: bool,
+    /// The session is GNOME's, where Mast needs its Shell extension: Settings offers to set
+    /// it up.
+    pub gnome: bool,
 }
 
 /// Where Mast keeps its data and settings.

@@ -5,6 +5,7 @@
 mod cli;
 mod export;
 mod family;
+mod gnome;
 mod goals;
 mod import;
 mod kwin;

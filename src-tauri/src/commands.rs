@@ -300,3 +300,10 @@ pub fn family_tick(state: &AppState) {
         tracing::warn!("family sync: {e}");
     }
 }
+
+/// Settings → Set up GNOME: `mast setup gnome`. The tracker picks the extension up at the
+/// next login, when GNOME loads it.
+#[tauri::command]
+pub fn setup_gnome() -> Reply<mast::sensor::gnome::setup::SetupReport> {
+    Ok(mast::sensor::gnome::setup::install_for_user()?)
+}

@@ -113,6 +113,7 @@ fn run() -> anyhow::Result<()> {
             commands::family_act,
             commands::family_preview,
             commands::family_leave,
+            commands::setup_gnome,
         ])
         .on_page_load(|_, payload| {
             tracing::debug!(url = %payload.url(), event = ?payload.event(), ms = since_start(), "page load")
@@ -171,13 +172,16 @@ pub fn show_main_window(app: &AppHandle) {
 
 /// The tracking state as the UI sees it: the tracker's, and whether the demo is shown.
 pub fn tracking_state(state: &AppState) -> TrackingState {
-    let tray = *TRAY.get_or_init(|| mast::tray_host::present(&mast::sensor::choose::SessionEnv::from_process()));
-    TrackingState { demo: state.data().demo, tray, ..state.tracking.state() }
+    let (tray, gnome) = *DESKTOP.get_or_init(|| {
+        let env = mast::sensor::choose::SessionEnv::from_process();
+        (mast::tray_host::present(&env), env.is_gnome())
+    });
+    TrackingState { demo: state.data().demo, tray, gnome, ..state.tracking.state() }
 }
 
-/// Whether the desktop shows tray icons, asked once: desktops don't gain a tray mid-session
-/// often, and the answer only words a hint.
-static TRAY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+/// Whether the desktop shows tray icons, and whether it is GNOME, asked once: desktops
+/// don't change mid-session, and the answers only word hints.
+static DESKTOP: std::sync::OnceLock<(bool, bool)> = std::sync::OnceLock::new();
 
 /// Ends pauses, retries another tracker's lock, refreshes the tray and syncs the family.
 fn start_timer(app: AppHandle) {

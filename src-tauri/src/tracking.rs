@@ -134,6 +134,7 @@ impl Inner {
                 _ => None,
             },
             tray: true,
+            gnome: false,
         }
     }
 

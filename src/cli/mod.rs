@@ -31,6 +31,7 @@ pub mod rate;
 pub mod report;
 pub mod research;
 pub mod rules;
+pub mod setup;
 pub mod status;
 pub mod track;
 

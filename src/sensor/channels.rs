@@ -3,6 +3,7 @@
 //! that works (see [`super::choose::pair`] for the order).
 
 use super::choose::{pair, Connect, IdleConnect};
+use super::gnome::MutterIdle;
 use super::idle::WaylandIdle;
 use super::{IdleSource, Sensor, SensorError, SensorKind, SensorOptions};
 
@@ -21,7 +22,10 @@ impl Connect for Channels {
                 let focus = super::kwin::KwinFocus::connect(opts)?;
                 pair(Box::new(focus), wayland_idle(opts))
             }
-            other => Err(SensorError::Unavailable(format!("{} is not in this build", other.label()))),
+            SensorKind::Gnome => {
+                let focus = super::gnome::GnomeFocus::connect(opts)?;
+                pair(Box::new(focus), wayland_idle(opts))
+            }
         }
     }
 }
@@ -29,9 +33,12 @@ impl Connect for Channels {
 /// The idle sources of a Wayland session, in order: the compositor's idle protocols
 /// (`ext-idle-notify-v1`, then `org_kde_kwin_idle`), then Mutter's IdleMonitor.
 fn wayland_idle(opts: &SensorOptions) -> Vec<(&'static str, IdleConnect)> {
-    let o = opts.clone();
-    vec![(
-        "the Wayland idle protocols",
-        Box::new(move || Ok(Box::new(WaylandIdle::connect(&o)?) as Box<dyn IdleSource>)),
-    )]
+    let (a, b) = (opts.clone(), opts.clone());
+    vec![
+        (
+            "the Wayland idle protocols",
+            Box::new(move || Ok(Box::new(WaylandIdle::connect(&a)?) as Box<dyn IdleSource>)),
+        ),
+        ("Mutter's IdleMonitor", Box::new(move || Ok(Box::new(MutterIdle::connect(&b)?) as Box<dyn IdleSource>))),
+    ]
 }

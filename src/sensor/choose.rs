@@ -95,6 +95,11 @@ impl SessionEnv {
         }
     }
 
+    /// A GNOME session (`XDG_CURRENT_DESKTOP` names GNOME), where Mast needs its extension.
+    pub fn is_gnome(&self) -> bool {
+        self.is("gnome")
+    }
+
     fn is(&self, desktop: &str) -> bool {
         self.desktops.iter().any(|d| d == desktop)
     }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 pub mod channels;
 pub mod choose;
 pub mod fake;
+pub mod gnome;
 pub mod idle;
 pub mod kwin;
 pub mod process;
@@ -46,17 +47,6 @@ impl SensorError {
             SensorError::Unavailable(why) | SensorError::Lost(why) => why.clone(),
             SensorError::NeedsSetup { problem, .. } => problem.clone(),
         }
-    }
-}
-
-/// GNOME Shell runs, but Mast's extension is not loaded in it: the words every surface
-/// uses for the most common first-run problem on GNOME.
-pub fn gnome_needs_extension() -> SensorError {
-    SensorError::NeedsSetup {
-        problem: "GNOME Shell is running without Mast's extension, so Mast cannot see the window in front".into(),
-        fix: "run `mast setup gnome` (or Settings → Set up GNOME), then log out and back in: GNOME on Wayland loads \
-              a new extension only at the next login"
-            .into(),
     }
 }
 

@@ -50,6 +50,23 @@ impl Store {
     /// and left exactly as it was.
     #[tracing::instrument(skip_all, err, fields(path = %path.display()))]
     pub fn open(path: &Path) -> Result<Store> {
+        // Two processes opening a new database at the same moment (the tracker starting while
+        // `mast status` reads) can meet in SQLite's lock upgrade of the first open (one
+        // switching the file to WAL while the other migrates), where SQLite answers "busy"
+        // at once instead of waiting. That lasts milliseconds: try again for a few seconds
+        // before calling the database locked.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            match Store::open_once(path) {
+                Err(Error::DatabaseLocked { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             crate::paths::create_private_dir(dir)?;
         }

@@ -117,6 +117,7 @@ describe('desktop sensor', () => {
     expect(await line.textContent()).toContain(tracking.sensor!.summary!);
     expect(await page.getByTestId('tracking').locator('.on').count()).toBe(1);
     expect(await page.getByTestId('no-tray').count()).toBe(0);
+    expect(await page.getByTestId('setup-gnome').count()).toBe(0); // no GNOME button off GNOME
     expect(await page.getByTestId('sensor-setting').inputValue()).toBe('auto');
     expect(h.errors).toEqual([]);
   });
@@ -132,6 +133,10 @@ describe('desktop sensor', () => {
     await page.getByTestId('sensor-problem').waitFor();
     expect(await page.getByTestId('sensor-fix').textContent()).toContain(noSensor.sensor!.problem!.fix!);
     expect(await page.getByTestId('no-tray').textContent()).toContain('open Mast again from your app launcher');
+    await page.getByTestId('setup-gnome').click();
+    const done = page.getByTestId('gnome-setup-result');
+    await done.waitFor();
+    expect(await done.textContent()).toContain('next login');
     expect(h.errors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type {
   CreateFamily, DataLocation, FamilyAction, FamilyStatus, Goal, JoinFamily, SharePreview, GoalId, IpcError, MismatchReport, NewGoal, PauseRequest, RatingInput,
-  Report, RuleDraft, RuleExplanation, RuleTrial, Settings, TodayView, TrackingState, ViewPeriod,
+  Report, RuleDraft, RuleExplanation, RuleTrial, Settings, SetupReport, TodayView, TrackingState, ViewPeriod,
 } from './types';
 
 /**
@@ -27,6 +27,8 @@ export interface Backend {
   resumeTracking(): Promise<TrackingState>;
   loadDemo(): Promise<void>;
   dataLocation(): Promise<DataLocation>;
+  /** Installs and enables Mast's GNOME Shell extension (`mast setup gnome`). */
+  setupGnome(): Promise<SetupReport>;
   previewRule(app: string, title: string): Promise<RuleExplanation>;
   /** Which of the last days' windows a platform rule being written would match. */
   tryRule(rule: RuleDraft): Promise<RuleTrial>;

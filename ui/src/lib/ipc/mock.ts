@@ -2,7 +2,7 @@ import type { Backend } from './backend';
 import { familyMock } from './mockFamily';
 import type {
   DataLocation, FamilyStatus, SharePreview, Goal, GoalId, IpcError, MismatchReport, NewGoal, RecentWindow, Report, RuleDraft, RuleMatch,
-  RuleTrial, Settings, TodayView, TrackingState,
+  RuleTrial, Settings, SetupReport, TodayView, TrackingState,
 } from './types';
 
 /** The fixture files in `ui/tests/fixtures/`, by file name without `.json`. */
@@ -286,6 +286,14 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
       empty = false;
     },
     dataLocation: () => read('data_location', () => location),
+    setupGnome: async () => {
+      calls.push('setup_gnome');
+      return {
+        uuid: 'mast@mast.app', path: '/home/you/.local/share/gnome-shell/extensions/mast@mast.app', shellVersion: '46.0',
+        flavour: 'esm', updated: false, enabled: true, enableProblem: null,
+        nextStep: 'Log out and back in: GNOME on Wayland loads a new extension only at the next login.',
+      } satisfies SetupReport;
+    },
     viewPainted: async () => {
       calls.push('view_painted');
     },

@@ -29,6 +29,7 @@ export const tauriBackend: Backend = {
   resumeTracking: () => call('resume_tracking'),
   loadDemo: () => call('load_demo'),
   dataLocation: () => call('data_location'),
+  setupGnome: () => call('setup_gnome'),
   previewRule: (app, title) => call('preview_rule', { app, title }),
   tryRule: (rule) => call('try_rule', { rule }),
   saveRule: (rule) => call('save_rule', { rule }),

@@ -57,6 +57,8 @@ export type { TitlePolicy } from './bindings/TitlePolicy';
 export type { TodayView } from './bindings/TodayView';
 export type { TrackingMode } from './bindings/TrackingMode';
 export type { TrackingState } from './bindings/TrackingState';
+export type { SetupReport } from './bindings/SetupReport';
+export type { SensorState } from './bindings/SensorState';
 export type { Usage } from './bindings/Usage';
 export type { WeekAdherence } from './bindings/WeekAdherence';
 export type { Weekdays } from './bindings/Weekdays';

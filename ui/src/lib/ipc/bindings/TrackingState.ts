@@ -20,4 +20,9 @@ sensor: SensorState | null,
  * Whether the desktop shows tray icons (GNOME does not without an extension): when it
  * doesn't, the app says how to get its window back.
  */
-tray: boolean, };
+tray: boolean, 
+/**
+ * The session is GNOME's, where Mast needs its Shell extension: Settings offers to set
+ * it up.
+ */
+gnome: boolean, };

@@ -58,6 +58,9 @@ bench: deps
 	scripts/measure-family.sh $(CARGO_TARGET_DIR)/release/mast
 	scripts/measure-track.sh $(CARGO_TARGET_DIR)/release/mast 60
 	MAST=$(CARGO_TARGET_DIR)/release/mast scripts/measure-track-wayland.sh $(CARGO_TARGET_DIR)/release/mast 60
+	$(CARGO) build --release --locked -p mast --example kwin_focus --example gnome_cost
+	scripts/measure-kwin.sh 60 $(CARGO_TARGET_DIR)/release/examples/kwin_focus
+	$(CARGO) test --release --locked --test integration gnome_sources_cost -- --ignored --nocapture
 	scripts/measure-app.sh $(CARGO_TARGET_DIR)/release/mast-desktop
 
 clean:

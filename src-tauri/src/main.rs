@@ -8,6 +8,7 @@
 //! only (autostart at login uses it). MAST_DATA_DIR / MAST_CONFIG_DIR sandbox everything.
 
 mod commands;
+mod ipc_names;
 mod pause;
 mod state;
 mod tracking;

@@ -4,13 +4,26 @@
 //! and the desktop app both call these.
 
 use crate::classify::Rules;
-use crate::goals::{validate, Goal, GoalId, GoalSource, NewGoal};
+use crate::goals::{validate, Goal, GoalId, GoalSource, GoalTarget, NewGoal};
 use crate::model::Millis;
 use crate::store::Store;
 use crate::{Error, Result};
 
+/// The goal with its platform named as the rules name it: an alias (`ig`), a name
+/// (`YouTube`) or a web address (`twitter.com`) becomes the platform's id, on every surface.
+fn resolved(new: &NewGoal, rules: &Rules) -> NewGoal {
+    let mut new = new.clone();
+    if let GoalTarget::Platform(name) = &new.target {
+        if let Some(p) = rules.resolve_platform(name) {
+            new.target = GoalTarget::Platform(p.id.clone());
+        }
+    }
+    new
+}
+
 /// Adds `new` after checking it against the stored goals; returns the stored goal.
 pub fn add(store: &mut Store, rules: &Rules, new: &NewGoal, now: Millis) -> Result<Goal> {
+    let new = &resolved(new, rules);
     validate(new, &store.goals()?, rules).map_err(Error::Invalid)?;
     let id = store.add_goal(new, now)?;
     store.require_goal(id)
@@ -18,6 +31,7 @@ pub fn add(store: &mut Store, rules: &Rules, new: &NewGoal, now: Millis) -> Resu
 
 /// Replaces goal `id` with `new`. A paused goal conflicts with nothing until it resumes.
 pub fn edit(store: &mut Store, rules: &Rules, id: GoalId, new: &NewGoal, now: Millis) -> Result<Goal> {
+    let new = &resolved(new, rules);
     let goal = store.require_goal(id)?;
     family_guard(&goal)?;
     let others: Vec<Goal> =
@@ -94,5 +108,28 @@ mod tests {
         assert_eq!(edited.kind, GoalKind::DailyLimit { limit_secs: 25 * 60 });
         remove(&mut store, first.id).unwrap();
         assert_eq!(store.goals().unwrap().len(), 1);
+    }
+
+    /// Aliases, names and web addresses name the platform on every surface that adds goals.
+    #[test]
+    fn a_goal_for_an_alias_a_name_or_an_address_is_stored_for_the_platform() {
+        let rules = Rules::builtin();
+        for (typed, id) in [
+            ("ig", "instagram"),
+            ("FB", "facebook"),
+            ("yt", "youtube"),
+            ("twitter", "x"),
+            ("twitter.com", "x"),
+            ("https://m.facebook.com/", "facebook"),
+            ("YouTube", "youtube"),
+            ("bsky", "bluesky"),
+        ] {
+            let mut store = Store::open_in_memory().unwrap();
+            let goal = add(&mut store, &rules, &daily(typed, 30), 0).unwrap_or_else(|e| panic!("{typed}: {e}"));
+            assert_eq!(goal.target, GoalTarget::Platform(id.into()), "{typed}");
+        }
+        let mut store = Store::open_in_memory().unwrap();
+        assert!(add(&mut store, &rules, &daily("notaplatform", 30), 0).is_err());
+        assert!(add(&mut store, &rules, &daily("example.org", 30), 0).is_err());
     }
 }

@@ -53,6 +53,8 @@ pub(super) struct PlatformDef {
     pub id: String,
     pub name: String,
     pub category: Category,
+    /// Other names people type for it (`ig`, `fb`, `twitter`), lowercase.
+    pub aliases: Vec<String>,
     pub variants: Vec<VariantDef>,
     /// The platform's own patterns, as a variant without a name.
     pub own: Patterns,
@@ -118,6 +120,8 @@ struct RawPlatform {
     id: Spanned<String>,
     name: Option<String>,
     category: String,
+    #[serde(default)]
+    aliases: Vec<String>,
     #[serde(default)]
     apps: Vec<String>,
     #[serde(default)]
@@ -333,6 +337,7 @@ fn platform(src: &Source<'_>, ids: &mut Ids, p: RawPlatform) -> Result<PlatformD
         name: p.name.unwrap_or_else(|| p.id.get_ref().clone()),
         id: p.id.into_inner(),
         category,
+        aliases: p.aliases.iter().map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty()).collect(),
         variants,
         own,
     })

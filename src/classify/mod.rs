@@ -88,6 +88,8 @@ pub struct Platform {
     pub id: String,
     pub name: String,
     pub category: Category,
+    /// Other names people type for it (`ig`, `yt`, `twitter`).
+    pub aliases: Vec<String>,
 }
 
 /// Compiled classification rules. Cheap to clone: the compiled form is shared.
@@ -183,6 +185,30 @@ impl Rules {
 
     /// The platforms the rules recognise, in precedence order.
     #[must_use]
+    /// The platform a person means by `name`, as typed on any surface: its id (`instagram`),
+    /// an alias (`ig`, `fb`, `yt`, `twitter`), its name (`YouTube`), or a web address of it
+    /// (`twitter.com`, `https://m.facebook.com/`, matched by the url rules). Case does not
+    /// matter. `None` when no platform is meant.
+    pub fn resolve_platform(&self, name: &str) -> Option<&Platform> {
+        let wanted = name.trim().to_lowercase();
+        if wanted.is_empty() {
+            return None;
+        }
+        let platforms = self.platforms();
+        let found = platforms.iter().find(|p| p.id == wanted);
+        let found = found.or_else(|| platforms.iter().find(|p| p.aliases.iter().any(|a| *a == wanted)));
+        let found = found.or_else(|| platforms.iter().find(|p| p.name.to_lowercase() == wanted));
+        found.or_else(|| {
+            if !wanted.contains('.') || wanted.contains(char::is_whitespace) {
+                return None;
+            }
+            let url = if wanted.contains("://") { wanted.clone() } else { format!("https://{wanted}/") };
+            let verdict = self.classify(WindowRef { app: "", exe: None, title: "", url: Some(&url) });
+            let id = verdict.platform?;
+            platforms.iter().find(|p| p.id == id)
+        })
+    }
+
     pub fn platforms(&self) -> &[Platform] {
         &self.inner.platforms
     }
@@ -317,7 +343,12 @@ impl Compiled {
             fingerprint,
         };
         for (pi, p) in set.platforms.iter().enumerate() {
-            c.platforms.push(Platform { id: p.id.clone(), name: p.name.clone(), category: p.category });
+            c.platforms.push(Platform {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                category: p.category,
+                aliases: p.aliases.clone(),
+            });
             // A platform's variants come before its own patterns: they are the more
             // specific rules (`youtube.com/shorts/` inside `youtube.com`).
             let groups = p

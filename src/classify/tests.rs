@@ -746,7 +746,11 @@ fn explanations_serialise_in_camel_case() {
     assert_eq!(json["verdict"]["browser"], "firefox");
     assert!(json["steps"].as_array().is_some_and(|s| !s.is_empty()));
     let p = serde_json::to_value(&rules().platforms()[0]).unwrap();
-    assert_eq!(p, serde_json::json!({"id": "messenger", "name": "Messenger", "category": "messaging"}));
+    assert_eq!(
+        p,
+        serde_json::json!({"id": "messenger", "name": "Messenger", "category": "messaging",
+                           "aliases": ["fb messenger", "facebook messenger"]})
+    );
 }
 
 // ---- speed -------------------------------------------------------------------------------------

@@ -56,7 +56,10 @@ pub fn run(env: &Env, args: RateArgs) -> Result<()> {
     let mut store = env.store()?;
     let rating = if args.session {
         let gap = env.settings.session_gap_secs as i64 * 1000;
-        let Some(s) = store.last_session(args.platform.as_deref(), gap)? else {
+        // `ig`, `YouTube` and `twitter.com` name platforms here as everywhere.
+        let platform =
+            args.platform.as_deref().map(|p| env.rules.resolve_platform(p).map_or(p, |found| found.id.as_str()));
+        let Some(s) = store.last_session(platform, gap)? else {
             match &args.platform {
                 Some(p) => bail!("no session on '{p}' is recorded; see the platforms with `mast report`"),
                 None => bail!("no session on a tracked platform is recorded yet"),

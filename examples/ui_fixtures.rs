@@ -67,6 +67,7 @@ fn main() -> Result<()> {
     let from = today - chrono::Days::new(27);
     write(out, "report", &store.report(views::report_params(&settings, from, today))?)?;
     write(out, "goals", &store.goals()?)?;
+    write(out, "platform_choices", &views::platform_choices(&store, &classifier.rules, &settings, now)?)?;
     write(out, "settings", &settings)?;
     // What the app reports while its tracker runs.
     let sensor = mast::sensor::SensorInfo {

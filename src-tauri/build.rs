@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "family_preview",
     "family_leave",
     "setup_gnome",
+    "platform_choices",
 ];
 
 fn main() {

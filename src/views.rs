@@ -4,6 +4,7 @@
 
 use crate::analysis::mismatch::{MismatchParams, MismatchReport, Period};
 use crate::analysis::{Report, ReportParams};
+use crate::classify::Rules;
 use crate::goals::Goal;
 use crate::localday;
 use crate::model::Millis;
@@ -342,5 +343,84 @@ pub struct IpcError {
 impl From<Error> for IpcError {
     fn from(e: Error) -> IpcError {
         IpcError { code: e.code().to_string(), message: e.to_string() }
+    }
+}
+
+/// A platform to pick in a goal form, with how much the user used it lately.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformChoice {
+    pub id: String,
+    pub name: String,
+    pub category: crate::model::Category,
+    /// Other names that work in its place (`ig`, `yt`).
+    pub aliases: Vec<String>,
+    /// Time on it over the last four weeks.
+    pub recent_seconds: f64,
+}
+
+/// Every platform the rules know, the ones the user spent most time on in the last four weeks
+/// first, then the rest by name: the goal forms' picker, so the likely choice is at the top.
+pub fn platform_choices(store: &Store, rules: &Rules, settings: &Settings, now: Now) -> Result<Vec<PlatformChoice>> {
+    let today = now.today(settings);
+    let report = store.report(report_params(settings, today - chrono::Days::new(27), today))?;
+    let used = |id: &str| report.total.targets.iter().find(|t| t.platform == id).map_or(0.0, |t| t.seconds);
+    let mut choices: Vec<PlatformChoice> = rules
+        .platforms()
+        .iter()
+        .map(|p| PlatformChoice {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            category: p.category,
+            aliases: p.aliases.clone(),
+            recent_seconds: used(&p.id),
+        })
+        .collect();
+    choices.sort_by(|a, b| {
+        b.recent_seconds.total_cmp(&a.recent_seconds).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+    Ok(choices)
+}
+
+#[cfg(test)]
+mod platform_choice_tests {
+    use super::*;
+    use crate::model::{Category, Span, StoredWindow};
+
+    #[test]
+    fn the_most_used_platforms_come_first_then_the_rest_by_name() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = Now { ms: 1_800_000_000_000, utc_offset_min: 0 };
+        let span = |start: Millis, mins: i64, platform: &str, category: Category| Span {
+            start_ms: start,
+            end_ms: start + mins * 60_000,
+            utc_offset_min: 0,
+            window: StoredWindow {
+                app: "firefox".into(),
+                platform: Some(platform.into()),
+                category: Some(category),
+                ..StoredWindow::default()
+            },
+        };
+        let day = 86_400_000;
+        store
+            .write_spans(&[
+                span(now.ms - 3 * day, 10, "instagram", Category::Social),
+                span(now.ms - 2 * day, 40, "youtube", Category::Video),
+                // Five weeks ago: not "lately".
+                span(now.ms - 35 * day, 600, "reddit", Category::Social),
+            ])
+            .unwrap();
+        let rules = Rules::builtin();
+        let choices = platform_choices(&store, &rules, &Settings::default(), now).unwrap();
+        let ids: Vec<&str> = choices.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(&ids[..2], ["youtube", "instagram"]);
+        assert_eq!(choices.len(), rules.platforms().len(), "every platform is offered");
+        let rest: Vec<String> = choices[2..].iter().map(|c| c.name.to_lowercase()).collect();
+        let mut sorted = rest.clone();
+        sorted.sort();
+        assert_eq!(rest, sorted, "the unused ones by name");
+        assert!(choices.iter().find(|c| c.id == "instagram").unwrap().aliases.contains(&"ig".to_owned()));
     }
 }

@@ -307,3 +307,9 @@ pub fn family_tick(state: &AppState) {
 pub fn setup_gnome() -> Reply<mast::sensor::gnome::setup::SetupReport> {
     Ok(mast::sensor::gnome::setup::install_for_user()?)
 }
+
+/// The goal forms' platform picker: every platform, the most used lately first.
+#[tauri::command]
+pub fn platform_choices(state: State<'_, AppState>) -> Reply<Vec<views::PlatformChoice>> {
+    Ok(state.read(|store, d| views::platform_choices(store, &d.rules, &d.settings, now()))?)
+}

@@ -115,6 +115,7 @@ fn run() -> anyhow::Result<()> {
             commands::family_preview,
             commands::family_leave,
             commands::setup_gnome,
+            commands::platform_choices,
         ])
         .on_page_load(|_, payload| {
             tracing::debug!(url = %payload.url(), event = ?payload.event(), ms = since_start(), "page load")

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { SHOTS, duration, fixture, start, type Harness } from './harness';
-import type { RecentWindow, Settings, TrackingState } from '../../src/lib/ipc/types';
+import type { PlatformChoice, RecentWindow, Settings, TrackingState } from '../../src/lib/ipc/types';
 
 let h: Harness;
 beforeAll(async () => { h = await start(); });
@@ -137,6 +137,21 @@ describe('desktop sensor', () => {
     const done = page.getByTestId('gnome-setup-result');
     await done.waitFor();
     expect(await done.textContent()).toContain('next login');
+    expect(h.errors).toEqual([]);
+  });
+});
+
+describe('goal platform picker', () => {
+  it('offers every platform, the most used lately first, from the core', async () => {
+    const choices = fixture<PlatformChoice[]>('platform_choices');
+    const page = await h.page({ hash: '#/goals' });
+    await page.locator('main[data-view="goals"]').waitFor();
+    await page.getByTestId('goal-new').click();
+    const options = page.locator('[data-testid="goal-platform-choices"] option');
+    await options.first().waitFor({ state: 'attached' });
+    expect(await options.count()).toBe(choices.length);
+    expect(await options.first().getAttribute('value')).toBe(choices[0].id);
+    expect(await options.first().getAttribute('label')).toContain(choices[0].name);
     expect(h.errors).toEqual([]);
   });
 });

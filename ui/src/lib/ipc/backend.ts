@@ -1,5 +1,5 @@
 import type {
-  CreateFamily, DataLocation, FamilyAction, FamilyStatus, Goal, JoinFamily, SharePreview, GoalId, IpcError, MismatchReport, NewGoal, PauseRequest, RatingInput,
+  CreateFamily, DataLocation, PlatformChoice, FamilyAction, FamilyStatus, Goal, JoinFamily, SharePreview, GoalId, IpcError, MismatchReport, NewGoal, PauseRequest, RatingInput,
   Report, RuleDraft, RuleExplanation, RuleTrial, Settings, SetupReport, TodayView, TrackingState, ViewPeriod,
 } from './types';
 
@@ -27,6 +27,8 @@ export interface Backend {
   resumeTracking(): Promise<TrackingState>;
   loadDemo(): Promise<void>;
   dataLocation(): Promise<DataLocation>;
+  /** Every platform for the goal forms' picker, the most used lately first. */
+  platformChoices(): Promise<PlatformChoice[]>;
   /** Installs and enables Mast's GNOME Shell extension (`mast setup gnome`). */
   setupGnome(): Promise<SetupReport>;
   previewRule(app: string, title: string): Promise<RuleExplanation>;

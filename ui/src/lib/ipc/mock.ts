@@ -1,7 +1,7 @@
 import type { Backend } from './backend';
 import { familyMock } from './mockFamily';
 import type {
-  DataLocation, FamilyStatus, SharePreview, Goal, GoalId, IpcError, MismatchReport, NewGoal, RecentWindow, Report, RuleDraft, RuleMatch,
+  DataLocation, PlatformChoice, FamilyStatus, SharePreview, Goal, GoalId, IpcError, MismatchReport, NewGoal, RecentWindow, Report, RuleDraft, RuleMatch,
   RuleTrial, Settings, SetupReport, TodayView, TrackingState,
 } from './types';
 
@@ -15,6 +15,8 @@ export interface Fixtures {
   goals: Goal[];
   settings: Settings;
   tracking: TrackingState;
+  /** What `platform_choices` returns for the demo. */
+  platform_choices: PlatformChoice[];
   /** What `tracking` returns on GNOME without Mast's extension and without a tray. */
   tracking_no_sensor: TrackingState;
   /** What the core's `Store::recent_windows` returns for the demo (the windows `try_rule` tries). */
@@ -29,7 +31,7 @@ export interface Fixtures {
 
 export const FIXTURE_NAMES: (keyof Fixtures)[] = [
   'today_view', 'mismatch-day', 'mismatch-week', 'mismatch-month', 'report', 'goals', 'settings', 'tracking',
-  'tracking_no_sensor', 'recent_windows', 'family', 'family_preview', 'family_replaced',
+  'tracking_no_sensor', 'platform_choices', 'recent_windows', 'family', 'family_preview', 'family_replaced',
 ];
 
 export interface MockOptions {
@@ -286,6 +288,7 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
       empty = false;
     },
     dataLocation: () => read('data_location', () => location),
+    platformChoices: () => read('platform_choices', () => (empty ? fixtures.platform_choices.map((c) => ({ ...c, recentSeconds: 0 })) : fixtures.platform_choices)),
     setupGnome: async () => {
       calls.push('setup_gnome');
       return {

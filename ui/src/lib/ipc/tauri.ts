@@ -30,6 +30,7 @@ export const tauriBackend: Backend = {
   loadDemo: () => call('load_demo'),
   dataLocation: () => call('data_location'),
   setupGnome: () => call('setup_gnome'),
+  platformChoices: () => call('platform_choices'),
   previewRule: (app, title) => call('preview_rule', { app, title }),
   tryRule: (rule) => call('try_rule', { rule }),
   saveRule: (rule) => call('save_rule', { rule }),

@@ -58,6 +58,7 @@ export type { TodayView } from './bindings/TodayView';
 export type { TrackingMode } from './bindings/TrackingMode';
 export type { TrackingState } from './bindings/TrackingState';
 export type { SetupReport } from './bindings/SetupReport';
+export type { PlatformChoice } from './bindings/PlatformChoice';
 export type { SensorState } from './bindings/SensorState';
 export type { Usage } from './bindings/Usage';
 export type { WeekAdherence } from './bindings/WeekAdherence';

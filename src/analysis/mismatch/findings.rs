@@ -141,15 +141,16 @@ pub fn measured(e: &GoalEvaluation) -> String {
 /// The findings for one target, most telling first.
 pub fn for_row(row: &TargetMismatch, p: &MismatchParams) -> Vec<Finding> {
     let mut out = Vec::new();
-    if let Some(index) = row.mismatch_index.filter(|&i| i > 0.0) {
+    // Under half a percent would read "0 % of …": true, and says nothing.
+    if let Some(index) = row.mismatch_index.filter(|&i| i >= 0.005) {
         out.push(Finding::new(
             "mismatchIndex",
             index,
             format!(
-                "{} of the time broke one of your goals ({} of {})",
+                "{} of your {} went past your own goals ({} captured)",
                 percent(index),
-                duration(row.captured_seconds),
-                duration(row.seconds)
+                duration(row.seconds),
+                duration(row.captured_seconds)
             ),
         ));
     }

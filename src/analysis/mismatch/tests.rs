@@ -478,6 +478,23 @@ fn findings_rest_on_the_reports_numbers() {
     }
 }
 
+/// The index in plain words, and never a "0 %" that says nothing.
+#[test]
+fn the_index_is_a_sentence_and_a_trivial_one_is_left_out() {
+    // 40 min against a 30 min limit: 10 of 40 minutes captured.
+    let spans = [(local(2024, 5, 6, 10, 0, 0), local(2024, 5, 6, 10, 40, 0), IG)];
+    let r = run(params(vec![daily(1, "instagram", 30)]), 0, &spans);
+    let ig = row(&r, "instagram");
+    let f = ig.findings.iter().find(|f| f.metric == "mismatchIndex").expect("an index finding");
+    assert_eq!(f.text, "25 % of your 40 min went past your own goals (10 min captured)");
+    // Two minutes over in ten hours: 0.3 %, no finding.
+    let spans = [(local(2024, 5, 6, 8, 0, 0), local(2024, 5, 6, 18, 2, 0), IG)];
+    let r = run(params(vec![daily(1, "instagram", 600)]), 0, &spans);
+    let ig = row(&r, "instagram");
+    assert!(ig.mismatch_index.is_some_and(|i| i > 0.0 && i < 0.005), "{:?}", ig.mismatch_index);
+    assert!(ig.findings.iter().all(|f| f.metric != "mismatchIndex"), "{:?}", ig.findings);
+}
+
 #[test]
 fn a_period_in_progress_trends_against_as_many_days_before() {
     let mut p = params(vec![]);

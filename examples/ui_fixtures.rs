@@ -68,6 +68,8 @@ fn main() -> Result<()> {
     write(out, "report", &store.report(views::report_params(&settings, from, today))?)?;
     write(out, "goals", &store.goals()?)?;
     write(out, "settings", &settings)?;
+    // Not a command's answer: the table `format.test.ts` checks the UI's duration formatter on.
+    write(out, "durations", &mast::format::duration_cases())?;
     // What the app reports while its tracker runs.
     let sensor = mast::sensor::SensorInfo {
         kind: mast::sensor::SensorKind::Wlroots,

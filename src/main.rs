@@ -1,10 +1,14 @@
 //! The `mast` command line: parses arguments, calls the library, prints. No domain logic
 //! lives here; see `src/lib.rs` for that.
 
+// Every write goes through `cli::out`, which survives a closed pipe; `println!` panics.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 
+#[macro_use]
 mod cli;
 
 /// Mast logs, on this machine only, the time you spend in social apps and sites, and shows
@@ -118,7 +122,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Messages may quote a file's or the family folder's text.
-            eprintln!("mast: {}", mast::terminal::printable_lines(&format!("{e:#}")));
+            errln!("mast: {}", mast::terminal::printable_lines(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -152,10 +156,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             RulesCommand::List { json } => cli::rules::list(&env, json)?,
         },
         Command::Paths => {
-            println!("data:   {}", env.paths.data_dir.display());
-            println!("db:     {}", env.paths.db().display());
-            println!("config: {}", env.paths.config_file().display());
-            println!("rules:  {}", env.paths.rules_file().display());
+            outln!("data:   {}", env.paths.data_dir.display());
+            outln!("db:     {}", env.paths.db().display());
+            outln!("config: {}", env.paths.config_file().display());
+            outln!("rules:  {}", env.paths.rules_file().display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 //! [`mast::family`]; this module maps flags onto it, reads the passphrase and prints.
 
 use super::goals::{days, KindArgs};
-use super::{duration, now_ms, print_json, Env};
+use super::{now_ms, print_json, Env};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use mast::analysis::mismatch::Status;
@@ -11,6 +11,7 @@ use mast::family::crypto::KdfParams;
 use mast::family::model::SharedGoal;
 use mast::family::view::{CreateFamily, FamilyAction, FamilyStatus, JoinFamily, ProposalStatus};
 use mast::family::{Family, FINGERPRINT_HINT};
+use mast::format::duration;
 use mast::goals::parse::parse_target;
 use mast::goals::Weekdays;
 use mast::views::Now;
@@ -164,8 +165,8 @@ fn confirm_fingerprint(folder: &str) -> Result<String> {
         return Ok(String::new());
     }
     let code = mast::family::fingerprint_in(folder)?;
-    eprintln!("The family in {folder} has the fingerprint {code}.");
-    eprint!("Is it the code a member's device shows (`mast family status`, or the Family view)? [y/N] ");
+    errln!("The family in {folder} has the fingerprint {code}.");
+    err!("Is it the code a member's device shows (`mast family status`, or the Family view)? [y/N] ");
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     if !matches!(answer.trim(), "y" | "Y" | "yes") {
@@ -280,7 +281,7 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
                 if !std::io::stdin().is_terminal() {
                     bail!("leaving removes this device's files from the family folder; confirm with --yes");
                 }
-                eprint!(
+                err!(
                     "Leave the family '{}' and remove this device's files from {}? [y/N] ",
                     mast::terminal::Shown(family.name()),
                     family.folder().display()

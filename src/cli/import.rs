@@ -2,9 +2,10 @@
 //! imported and skipped. The reading and the overlap policy are the library's
 //! ([`mast::import`], [`mast::store::Importer`]); this prints and shows progress.
 
-use super::{duration, now_ms, print_json, Env};
+use super::{now_ms, print_json, Env};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
+use mast::format::duration;
 use mast::import::{Progress, Summary};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -86,7 +87,7 @@ pub fn run(env: &Env, args: ImportArgs, demo: bool) -> Result<()> {
             summary: &summary,
         });
     }
-    print!("{}", mast::terminal::printable_lines(&render(&summary, &file.display().to_string())));
+    super::out::text(&render(&summary, &file.display().to_string()));
     Ok(())
 }
 

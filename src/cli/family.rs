@@ -68,6 +68,7 @@ pub enum FamilyCommand {
     },
     /// Add this device to a family whose folder the sync tool has brought here.
     Join {
+        /// The family's folder, as the sync tool keeps it on this device.
         #[arg(long)]
         folder: String,
         /// Your name in the family; the same name on two devices is one member.
@@ -82,11 +83,13 @@ pub enum FamilyCommand {
     },
     /// The family: members, shared goals, proposals, and the week's adherence (the default).
     Status {
+        /// Print the status as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
     /// Read the folder now and publish this device's adherence.
     Sync {
+        /// Print the resulting status as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
@@ -101,7 +104,10 @@ pub enum FamilyCommand {
     },
     /// Remove a shared goal (organisers).
     #[command(alias = "remove")]
-    Rm { id: String },
+    Rm {
+        /// The goal's id (g-…), from `mast family status`.
+        id: String,
+    },
     /// Propose a shared goal; an organiser accepts or declines it.
     Propose(GoalArgs),
     /// Accept a proposal (organisers): it becomes a shared goal.
@@ -110,7 +116,10 @@ pub enum FamilyCommand {
         id: String,
     },
     /// Decline a proposal (organisers).
-    Decline { id: String },
+    Decline {
+        /// The proposal's id (p-…), from `mast family status`.
+        id: String,
+    },
     /// Make a member an organiser, or no longer one (the family's creator).
     Organiser {
         /// The member's name.
@@ -121,6 +130,7 @@ pub enum FamilyCommand {
     },
     /// Exactly what this device shares with the family.
     Preview {
+        /// Print what would be shared as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },

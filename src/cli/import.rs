@@ -199,7 +199,7 @@ mod tests {
         let mut s = Summary { imported_events: 3, imported_spans: 4, imported_seconds: 3720.0, ..Summary::default() };
         s.skipped.insert(SkipReason::BadDuration, 2);
         let text = render(&s, "aw.json");
-        assert!(text.starts_with("Imported 3 events from aw.json: 4 spans, 1h 02m."), "{text}");
+        assert!(text.starts_with("Imported 3 events from aw.json: 4 spans, 1 h 02 min."), "{text}");
         assert!(text.contains("Skipped 2 events:\n        2  missing, negative, invalid or huge duration"), "{text}");
     }
 }

@@ -11,6 +11,7 @@ mod import;
 mod kwin;
 mod mismatch;
 mod notify;
+mod output;
 mod research;
 mod special_files;
 mod terminal;

@@ -14,6 +14,7 @@ mod notify;
 mod output;
 mod research;
 mod special_files;
+mod study_example;
 mod terminal;
 mod util;
 mod wayland;

@@ -69,6 +69,8 @@ fn main() -> Result<()> {
     write(out, "goals", &store.goals()?)?;
     write(out, "platform_choices", &views::platform_choices(&store, &classifier.rules, &settings, now)?)?;
     write(out, "settings", &settings)?;
+    // Not a command's answer: the table `format.test.ts` checks the UI's duration formatter on.
+    write(out, "durations", &mast::format::duration_cases())?;
     // What the app reports while its tracker runs.
     let sensor = mast::sensor::SensorInfo {
         kind: mast::sensor::SensorKind::Wlroots,

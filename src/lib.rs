@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod family;
 pub mod files;
+pub mod format;
 pub mod goal_changes;
 pub mod goals;
 pub mod import;

@@ -1,10 +1,14 @@
 //! The `mast` command line: parses arguments, calls the library, prints. No domain logic
 //! lives here; see `src/lib.rs` for that.
 
+// Every write goes through `cli::out`, which survives a closed pipe; `println!` panics.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 
+#[macro_use]
 mod cli;
 
 /// Mast logs, on this machine only, the time you spend in social apps and sites, and shows
@@ -26,6 +30,7 @@ enum Command {
     Track,
     /// Whether tracking runs, what is in front, and today's minutes on tracked platforms.
     Status {
+        /// Print it as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
@@ -81,6 +86,7 @@ struct LogArgs {
     /// Show the last N spans.
     #[arg(long, default_value_t = 20)]
     last: usize,
+    /// Print the spans as JSON, for scripts.
     #[arg(long)]
     json: bool,
 }
@@ -101,11 +107,13 @@ enum RulesCommand {
         /// The page address, when known.
         #[arg(long)]
         url: Option<String>,
+        /// Print the verdict as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
     /// List the platforms the rules recognise.
     List {
+        /// Print the platforms as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
@@ -118,7 +126,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Messages may quote a file's or the family folder's text.
-            eprintln!("mast: {}", mast::terminal::printable_lines(&format!("{e:#}")));
+            errln!("mast: {}", mast::terminal::printable_lines(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -152,11 +160,41 @@ fn run(cli: Cli) -> Result<ExitCode> {
             RulesCommand::List { json } => cli::rules::list(&env, json)?,
         },
         Command::Paths => {
-            println!("data:   {}", env.paths.data_dir.display());
-            println!("db:     {}", env.paths.db().display());
-            println!("config: {}", env.paths.config_file().display());
-            println!("rules:  {}", env.paths.rules_file().display());
+            outln!("data:   {}", env.paths.data_dir.display());
+            outln!("db:     {}", env.paths.db().display());
+            outln!("config: {}", env.paths.config_file().display());
+            outln!("rules:  {}", env.paths.rules_file().display());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every command, subcommand, argument and option says what it is in `--help`.
+    #[test]
+    fn every_help_line_is_filled_in() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let sub_path = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() && sub.get_long_about().is_none() {
+                    missing.push(sub_path.clone());
+                }
+                walk(sub, &sub_path, missing);
+            }
+        }
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        let mut missing = Vec::new();
+        walk(&cmd, "mast", &mut missing);
+        assert!(missing.is_empty(), "without help text:\n{}", missing.join("\n"));
+    }
 }

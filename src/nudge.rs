@@ -317,7 +317,11 @@ impl Nudger {
                             (GoalSource::Personal, false) => "your daily".into(),
                         };
                         let (k80, k100) = (format!("goal:{id}:{period}:80"), format!("goal:{id}:{period}:100"));
-                        let title = format!("{name}: {} of {} min {scope}", used / MS_PER_MIN, limit / MS_PER_MIN);
+                        let title = format!(
+                            "{name}: {} of {} {scope}",
+                            crate::format::duration_ms(used),
+                            readable_duration(limit_secs)
+                        );
                         if used >= limit {
                             // Past both at once (a restart, a long absence of the server): only
                             // the 100 % nudge is worth sending.
@@ -366,9 +370,9 @@ impl Nudger {
                                     format!("goal:{id}:{date}:session-{}", ss.start),
                                     NudgeKind::SessionCap,
                                     format!(
-                                        "{name}: this session is {} min, past your {}-min cap",
-                                        len / MS_PER_MIN,
-                                        cap_secs / 60
+                                        "{name}: this session is {}, past your {} cap",
+                                        crate::format::duration_ms(len),
+                                        readable_duration(cap_secs)
                                     ),
                                     "A good moment to stop.".into(),
                                 );
@@ -405,14 +409,14 @@ impl Nudger {
             }
             self.prompts_today += 1;
             let name = self.name(&GoalTarget::Platform(ask.platform.clone()));
-            let mins = (ask.end_ms - ask.start_ms) / MS_PER_MIN;
+            let took = crate::format::duration_ms(ask.end_ms - ask.start_ms);
             let (a, b) =
                 (hhmm(minute_of_day(ask.start_ms, utc_offset_min)), hhmm(minute_of_day(ask.end_ms, utc_offset_min)));
             out.push(Nudge {
                 key,
                 day: ask.day,
                 title: "Was this worth it?".into(),
-                body: format!("{name}: {mins} min, {a}–{b}."),
+                body: format!("{name}: {took}, {a}–{b}."),
                 kind: NudgeKind::RatingPrompt,
                 ask_rating: Some(ask),
             });
@@ -638,7 +642,7 @@ mod tests {
     fn a_daily_limit_nudges_at_80_and_100_percent_once_each() {
         let mut n = Nudger::new(cfg(), vec![daily(3, "instagram", 30)], []);
         let (got, t) = use_for(&mut n, Some("instagram"), at("2026-11-25 20:00"), 35);
-        assert_eq!(titles(&got), ["Instagram: 24 of 30 min today", "Instagram: 30 of 30 min today"]);
+        assert_eq!(titles(&got), ["Instagram: 24 min of 30 min today", "Instagram: 30 min of 30 min today"]);
         assert_eq!(got[0].key, "goal:3:2026-11-25:80");
         assert_eq!(got[1].key, "goal:3:2026-11-25:100");
         assert_eq!((got[0].kind, got[1].kind), (NudgeKind::LimitNear, NudgeKind::LimitReached));
@@ -667,7 +671,7 @@ mod tests {
         n.replay([past], t + MIN, 0);
         assert_eq!(n.today_ms(&GoalTarget::Platform("instagram".into())), 25 * MIN);
         let (got, _) = use_for(&mut n, Some("instagram"), t + MIN, 10);
-        assert_eq!(titles(&got), ["Instagram: 30 of 30 min today"]);
+        assert_eq!(titles(&got), ["Instagram: 30 min of 30 min today"]);
     }
 
     #[test]
@@ -682,7 +686,7 @@ mod tests {
         };
         n.replay([past], at("2026-11-25 12:00"), 0);
         let (got, _) = use_for(&mut n, Some("instagram"), at("2026-11-25 12:00"), 1);
-        assert_eq!(titles(&got), ["Instagram: 20 of 10 min today"]);
+        assert_eq!(titles(&got), ["Instagram: 20 min of 10 min today"]);
     }
 
     #[test]
@@ -719,7 +723,7 @@ mod tests {
         let c = NudgeConfig { quiet_hours: Some((20 * 60, 20 * 60 + 45)), ..cfg() };
         let mut n = Nudger::new(c, vec![daily(1, "instagram", 10)], []);
         let (got, _) = use_for(&mut n, Some("instagram"), at("2026-11-25 20:30"), 20);
-        assert_eq!(titles(&got), ["Instagram: 15 of 10 min today"]);
+        assert_eq!(titles(&got), ["Instagram: 15 min of 10 min today"]);
     }
 
     #[test]
@@ -754,7 +758,7 @@ mod tests {
         let (got, t) = use_for(&mut n, Some("youtube"), at("2026-11-25 20:00"), 17);
         let capped: Vec<_> = got.iter().filter(|g| g.kind == NudgeKind::SessionCap).collect();
         assert_eq!(capped.len(), 1);
-        assert_eq!(capped[0].title, "YouTube: this session is 15 min, past your 15-min cap");
+        assert_eq!(capped[0].title, "YouTube: this session is 15 min, past your 15 min cap");
         // A second long session the same evening is a new overrun.
         let (got, _) = use_for(&mut n, Some("youtube"), t + 10 * MIN, 16);
         assert_eq!(got.iter().filter(|g| g.kind == NudgeKind::SessionCap).count(), 1);

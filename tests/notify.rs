@@ -232,7 +232,7 @@ fn limits_nudge_once_each_across_a_restart_and_a_long_session_is_rated() {
 
     // 25 minutes on Instagram: 80 % of the 30-minute limit.
     run_child(&bus.address, &db, START, "instagram:25,xterm:1", Some((&server, "not")));
-    assert_eq!(server.summaries(), ["Instagram: 24 of 30 min today"]);
+    assert_eq!(server.summaries(), ["Instagram: 24 min of 30 min today"]);
 
     // A restart, then 25 more minutes: 100 %, and a worth-it question once the long
     // session is over (two minutes elsewhere), answered "not worth it".
@@ -241,7 +241,7 @@ fn limits_nudge_once_each_across_a_restart_and_a_long_session_is_rated() {
     let shown = server.shown.lock().unwrap().clone();
     assert_eq!(
         shown.iter().map(|s| s.summary.as_str()).collect::<Vec<_>>(),
-        ["Instagram: 24 of 30 min today", "Instagram: 30 of 30 min today", "Was this worth it?"]
+        ["Instagram: 24 min of 30 min today", "Instagram: 30 min of 30 min today", "Was this worth it?"]
     );
     assert_eq!(shown[1].body, "You have reached your daily limit of 30 min.");
     assert_eq!(shown[2].body, "Instagram: 25 min, 12:30–12:55.");
@@ -285,7 +285,11 @@ fn a_familys_shared_goal_nudges_like_the_members_own_and_says_whose_it_is() {
     run_child(&bus.address, &db, START, "instagram:25,xterm:1", None);
     let shown = server.shown.lock().unwrap().clone();
     let summaries: Vec<&str> = shown.iter().map(|s| s.summary.as_str()).collect();
-    assert_eq!(summaries[..2], ["Instagram: 16 of 20 min today", "Instagram: 20 of 20 min today"], "{summaries:?}");
+    assert_eq!(
+        summaries[..2],
+        ["Instagram: 16 min of 20 min today", "Instagram: 20 min of 20 min today"],
+        "{summaries:?}"
+    );
     assert_eq!(shown[1].body, "You have reached Home's shared daily limit of 20 min.");
 }
 

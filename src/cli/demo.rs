@@ -39,13 +39,9 @@ pub fn run(env: &Env, days: u32, force: bool, heavy_year: bool) -> Result<()> {
     };
     let days = if heavy_year { 365 } else { days };
     let goals = mast::demo::goals();
-    println!(
-        "Wrote {n} spans over {days} days of demo usage and {} goals to {}.",
-        goals.len(),
-        paths.data_dir.display()
-    );
-    println!("Try: mast --demo mismatch");
-    println!("     mast --demo report --week");
-    println!("     mast --demo goals");
+    outln!("Wrote {n} spans over {days} days of demo usage and {} goals to {}.", goals.len(), paths.data_dir.display());
+    outln!("Try: mast --demo mismatch");
+    outln!("     mast --demo report --week");
+    outln!("     mast --demo goals");
     Ok(())
 }

@@ -68,9 +68,9 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<()> {
     let show = std::io::stderr().is_terminal();
     let mut progress = |p: Progress| {
         if show && p.total > 0 {
-            eprint!("\rexporting {}: {:3}% ({} of {})", p.table, p.done * 100 / p.total, p.done, p.total);
+            err!("\rexporting {}: {:3}% ({} of {})", p.table, p.done * 100 / p.total, p.done, p.total);
             if p.done == p.total {
-                eprintln!();
+                errln!();
             }
         }
     };
@@ -78,11 +78,11 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<()> {
     if args.json {
         return print_json(&summary);
     }
-    println!("Exported {} into {} ({}):", period(from, to), summary.out_dir.display(), format.extension());
+    outln!("Exported {} into {} ({}):", period(from, to), summary.out_dir.display(), format.extension());
     for f in &summary.files {
-        println!("  {:<18} {:>9} rows", f.path.file_name().unwrap_or_default().to_string_lossy(), f.rows);
+        outln!("  {:<18} {:>9} rows", f.path.file_name().unwrap_or_default().to_string_lossy(), f.rows);
     }
-    println!("  {:<18} what every column means", "schema.json");
+    outln!("  {:<18} what every column means", "schema.json");
     Ok(())
 }
 

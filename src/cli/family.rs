@@ -3,7 +3,7 @@
 //! [`mast::family`]; this module maps flags onto it, reads the passphrase and prints.
 
 use super::goals::{days, KindArgs};
-use super::{duration, now_ms, print_json, Env};
+use super::{now_ms, print_json, Env};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use mast::analysis::mismatch::Status;
@@ -11,6 +11,7 @@ use mast::family::crypto::KdfParams;
 use mast::family::model::SharedGoal;
 use mast::family::view::{CreateFamily, FamilyAction, FamilyStatus, JoinFamily, ProposalStatus};
 use mast::family::{Family, FINGERPRINT_HINT};
+use mast::format::duration;
 use mast::goals::parse::parse_target;
 use mast::goals::Weekdays;
 use mast::views::Now;
@@ -67,6 +68,7 @@ pub enum FamilyCommand {
     },
     /// Add this device to a family whose folder the sync tool has brought here.
     Join {
+        /// The family's folder, as the sync tool keeps it on this device.
         #[arg(long)]
         folder: String,
         /// Your name in the family; the same name on two devices is one member.
@@ -81,11 +83,13 @@ pub enum FamilyCommand {
     },
     /// The family: members, shared goals, proposals, and the week's adherence (the default).
     Status {
+        /// Print the status as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
     /// Read the folder now and publish this device's adherence.
     Sync {
+        /// Print the resulting status as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
@@ -100,7 +104,10 @@ pub enum FamilyCommand {
     },
     /// Remove a shared goal (organisers).
     #[command(alias = "remove")]
-    Rm { id: String },
+    Rm {
+        /// The goal's id (g-…), from `mast family status`.
+        id: String,
+    },
     /// Propose a shared goal; an organiser accepts or declines it.
     Propose(GoalArgs),
     /// Accept a proposal (organisers): it becomes a shared goal.
@@ -109,7 +116,10 @@ pub enum FamilyCommand {
         id: String,
     },
     /// Decline a proposal (organisers).
-    Decline { id: String },
+    Decline {
+        /// The proposal's id (p-…), from `mast family status`.
+        id: String,
+    },
     /// Make a member an organiser, or no longer one (the family's creator).
     Organiser {
         /// The member's name.
@@ -120,6 +130,7 @@ pub enum FamilyCommand {
     },
     /// Exactly what this device shares with the family.
     Preview {
+        /// Print what would be shared as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
@@ -164,8 +175,8 @@ fn confirm_fingerprint(folder: &str) -> Result<String> {
         return Ok(String::new());
     }
     let code = mast::family::fingerprint_in(folder)?;
-    eprintln!("The family in {folder} has the fingerprint {code}.");
-    eprint!("Is it the code a member's device shows (`mast family status`, or the Family view)? [y/N] ");
+    errln!("The family in {folder} has the fingerprint {code}.");
+    err!("Is it the code a member's device shows (`mast family status`, or the Family view)? [y/N] ");
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     if !matches!(answer.trim(), "y" | "Y" | "yes") {
@@ -280,7 +291,7 @@ pub fn run(env: &Env, args: FamilyArgs) -> Result<()> {
                 if !std::io::stdin().is_terminal() {
                     bail!("leaving removes this device's files from the family folder; confirm with --yes");
                 }
-                eprint!(
+                err!(
                     "Leave the family '{}' and remove this device's files from {}? [y/N] ",
                     mast::terminal::Shown(family.name()),
                     family.folder().display()

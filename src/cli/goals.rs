@@ -188,7 +188,7 @@ fn list(env: &Env, json: bool) -> Result<()> {
     if json {
         return print_json(&goals);
     }
-    print!("{}", mast::terminal::printable_lines(&render(&goals)));
+    super::out::text(&render(&goals));
     Ok(())
 }
 

@@ -2,9 +2,10 @@
 //! imported and skipped. The reading and the overlap policy are the library's
 //! ([`mast::import`], [`mast::store::Importer`]); this prints and shows progress.
 
-use super::{duration, now_ms, print_json, Env};
+use super::{now_ms, print_json, Env};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
+use mast::format::duration;
 use mast::import::{Progress, Summary};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -86,7 +87,7 @@ pub fn run(env: &Env, args: ImportArgs, demo: bool) -> Result<()> {
             summary: &summary,
         });
     }
-    print!("{}", mast::terminal::printable_lines(&render(&summary, &file.display().to_string())));
+    super::out::text(&render(&summary, &file.display().to_string()));
     Ok(())
 }
 
@@ -198,7 +199,7 @@ mod tests {
         let mut s = Summary { imported_events: 3, imported_spans: 4, imported_seconds: 3720.0, ..Summary::default() };
         s.skipped.insert(SkipReason::BadDuration, 2);
         let text = render(&s, "aw.json");
-        assert!(text.starts_with("Imported 3 events from aw.json: 4 spans, 1h 02m."), "{text}");
+        assert!(text.starts_with("Imported 3 events from aw.json: 4 spans, 1 h 02 min."), "{text}");
         assert!(text.contains("Skipped 2 events:\n        2  missing, negative, invalid or huge duration"), "{text}");
     }
 }

@@ -45,7 +45,7 @@ fn line(r: &SpanRow) -> String {
     format!(
         "{}  {:>7}  {}{}{}",
         local(r.start_ms).unwrap_or_default(),
-        super::duration((r.end_ms - r.start_ms) as f64 / 1000.0),
+        mast::format::duration_ms(r.end_ms - r.start_ms),
         Shown(&r.app),
         title,
         target

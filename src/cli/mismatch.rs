@@ -62,7 +62,7 @@ pub fn run(env: &Env, args: &MismatchArgs) -> Result<()> {
         return print_json(&report);
     }
     let names: HashMap<String, String> = env.rules.platforms().iter().map(|p| (p.id.clone(), p.name.clone())).collect();
-    print!("{}", mast::terminal::printable_lines(&render(&report, &names)));
+    super::out::text(&render(&report, &names));
     Ok(())
 }
 
@@ -98,7 +98,7 @@ fn index(i: Option<f64>) -> String {
 }
 
 pub fn render(r: &MismatchReport, names: &HashMap<String, String>) -> String {
-    use mast::analysis::mismatch::duration;
+    use mast::format::duration;
     let mut out = String::new();
     let period = match r.period {
         Period::Day => format!("{}", r.from),
@@ -151,7 +151,7 @@ pub fn render(r: &MismatchReport, names: &HashMap<String, String>) -> String {
 }
 
 fn render_target(out: &mut String, t: &TargetMismatch, r: &MismatchReport, names: &HashMap<String, String>) {
-    use mast::analysis::mismatch::duration;
+    use mast::format::duration;
     let _ = writeln!(out, "\n{} — {}", name(&t.target, names), duration(t.seconds));
     let width = t.goals.iter().map(|g| g.objective.chars().count()).max().unwrap_or(0).clamp(20, 40);
     let _ = writeln!(out, "  {:<width$}  WHAT THE APP GOT", "YOUR OBJECTIVE");
@@ -192,7 +192,7 @@ fn render_target(out: &mut String, t: &TargetMismatch, r: &MismatchReport, names
                 } else {
                     date.format("%-d").to_string()
                 };
-                format!("{label} {}", super::duration(s))
+                format!("{label} {}", mast::format::duration(s))
             })
             .collect();
         if !days.is_empty() {

@@ -10,13 +10,31 @@ use mast::settings::Settings;
 use mast::store::{Classifier, Store};
 
 /// `println!` for a line that may hold text from the store, an import, a file or the
-/// family folder: its control characters are shown, not obeyed ([`mast::terminal`]).
+/// family folder: its control characters are shown, not obeyed ([`mast::terminal`]); a
+/// reader that went away ends the process quietly ([`out`]).
 macro_rules! outln {
     () => {
-        println!()
+        $crate::cli::out::stdout(format_args!("\n"))
     };
     ($($arg:tt)*) => {
-        println!("{}", mast::terminal::printable_lines(&format!($($arg)*)))
+        $crate::cli::out::stdout(format_args!("{}\n", mast::terminal::printable_lines(&format!($($arg)*))))
+    };
+}
+
+/// `eprint!` that never panics: prompts and progress on stderr ([`out::stderr`]).
+macro_rules! err {
+    ($($arg:tt)*) => {
+        $crate::cli::out::stderr(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` that never panics.
+macro_rules! errln {
+    () => {
+        $crate::cli::out::stderr(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::out::stderr(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
 
@@ -27,6 +45,7 @@ pub mod goals;
 pub mod import;
 pub mod log;
 pub mod mismatch;
+pub mod out;
 pub mod rate;
 pub mod report;
 pub mod research;
@@ -85,30 +104,33 @@ pub fn now_ms() -> Millis {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Logs go to stderr; `MAST_LOG` (tracing's filter syntax) overrides the level.
+/// Logs go to stderr; `MAST_LOG` (tracing's filter syntax) overrides the level. They are
+/// coloured only for a person at a terminal: a file or a pipe gets plain text, and so does
+/// anyone who set `NO_COLOR` (<https://no-color.org>).
 pub fn init_logging(tracking: bool) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let default = if tracking { "info" } else { "warn" };
     let filter = EnvFilter::try_from_env("MAST_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    let ansi = colour(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR").as_deref());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .with_target(false)
+        .init();
 }
 
-/// `1h 05m`, `12m`, `40s`: readable, never more precise than a person needs.
-pub fn duration(seconds: f64) -> String {
-    let s = seconds.round() as i64;
-    if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m", (s + 30) / 60)
-    } else {
-        let m = (s + 30) / 60;
-        format!("{}h {:02}m", m / 60, m % 60)
-    }
+/// Whether to colour a stream: only a terminal, and not when `NO_COLOR` is set to
+/// anything but the empty string (the convention's own words).
+fn colour(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Writes JSON to stdout, pretty, with a trailing newline.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    let json = serde_json::to_string_pretty(value)?;
+    out::stdout(format_args!("{json}\n"));
     Ok(())
 }
 
@@ -124,14 +146,13 @@ pub fn ensure_range(from: NaiveDate, to: NaiveDate) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::ffi::OsStr;
 
     #[test]
-    fn durations_read_well() {
-        assert_eq!(duration(0.0), "0s");
-        assert_eq!(duration(59.4), "59s");
-        assert_eq!(duration(90.0), "2m");
-        assert_eq!(duration(3600.0), "1h 00m");
-        assert_eq!(duration(3600.0 + 5.0 * 60.0), "1h 05m");
+    fn colour_only_at_a_terminal_without_no_color() {
+        assert!(super::colour(true, None));
+        assert!(super::colour(true, Some(OsStr::new(""))));
+        assert!(!super::colour(true, Some(OsStr::new("1"))));
+        assert!(!super::colour(false, None));
     }
 }

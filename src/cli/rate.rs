@@ -84,7 +84,7 @@ pub fn run(env: &Env, args: RateArgs) -> Result<()> {
     let what = match &rating.platform {
         Some(p) => format!(
             "your {} session on {p}, {}–{}",
-            super::duration((rating.end_ms - rating.start_ms) as f64 / 1000.0),
+            mast::format::duration_ms(rating.end_ms - rating.start_ms),
             clock(rating.start_ms),
             clock(rating.end_ms)
         ),
@@ -112,7 +112,7 @@ fn list(env: &Env, json: bool) -> Result<()> {
                 r.day,
                 clock(r.start_ms),
                 clock(r.end_ms),
-                super::duration((r.end_ms - r.start_ms) as f64 / 1000.0)
+                mast::format::duration_ms(r.end_ms - r.start_ms)
             ),
             None => outln!("{}  day      {:<12} {verdict}", r.day, ""),
         }

@@ -1,11 +1,12 @@
 //! `mast report`: usage per local day, as a table or as the stable JSON documented on
 //! [`mast::analysis::Report`].
 
-use super::{duration, ensure_range, print_json, Env};
+use super::{ensure_range, print_json, Env};
 use anyhow::Result;
 use chrono::{Days, NaiveDate};
 use clap::Args;
 use mast::analysis::{Report, ReportParams, Usage};
+use mast::format::duration;
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -51,7 +52,7 @@ pub fn run(env: &Env, args: &ReportArgs) -> Result<()> {
     if args.json {
         return print_json(&report);
     }
-    print!("{}", mast::terminal::printable_lines(&render(&report)));
+    super::out::text(&render(&report));
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub enum ResearchCommand {
     },
     /// Write the anonymised bundle for a study, after you have read and accepted its consent text.
     Export {
+        /// The study's protocol file (TOML), from the researcher.
         #[arg(long)]
         protocol: PathBuf,
         /// The bundle's directory (must not exist yet).

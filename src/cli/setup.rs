@@ -16,6 +16,7 @@ pub struct SetupArgs {
 enum Target {
     /// Install (or update) Mast's GNOME Shell extension for you, and enable it.
     Gnome {
+        /// Print what was done as JSON, for scripts.
         #[arg(long)]
         json: bool,
     },

@@ -1,8 +1,9 @@
 //! `mast status`: is tracking running, what is in front, and today's tracked minutes.
 
-use super::{duration, now_ms, print_json, Env};
+use super::{now_ms, print_json, Env};
 use anyhow::Result;
 use mast::analysis::Usage;
+use mast::format::duration;
 use mast::sensor::choose::{self, SessionEnv};
 use mast::store::SpanRow;
 use mast::terminal::Shown;
@@ -89,7 +90,7 @@ pub fn run(env: &Env, json: bool) -> Result<()> {
             outln!(
                 "in front: {}{title}{target}, for {}",
                 Shown(&s.app),
-                duration((s.end_ms - s.start_ms) as f64 / 1000.0)
+                mast::format::duration_ms(s.end_ms - s.start_ms)
             );
         }
         None if status.tracking => outln!("in front: nothing recorded right now (away or no window)"),

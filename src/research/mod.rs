@@ -3,5 +3,6 @@
 //! scans and writes what is shared; [`merge`] combines participants' bundles into one dataset.
 
 pub mod bundle;
+mod located;
 pub mod merge;
 pub mod protocol;

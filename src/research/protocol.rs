@@ -190,9 +190,7 @@ impl Protocol {
 
     /// Validates a protocol's text; `path` is for messages.
     pub fn parse(path: &Path, text: &str, rules: &Rules) -> Result<Protocol> {
-        let raw: Raw = toml::from_str(text).map_err(|e| {
-            Error::Invalid(format!("the protocol {} is not valid TOML: {}", path.display(), e.message().trim_end()))
-        })?;
+        let raw: Raw = toml::from_str(text).map_err(|e| super::located::toml_error(path, text, &e))?;
         let study_id = raw.study_id.ok_or_else(|| {
             invalid(path, "study_id", "is missing; give the study's id, e.g. study_id = \"sleep-2027\"")
         })?;
@@ -506,8 +504,13 @@ mod tests {
             ),
             (&format!("{MINIMAL}[anonymisation]\ntime = \"exact\"\n"), "`anonymisation.time` 'exact' must be"),
             (&format!("{MINIMAL}[anonymisation]\nmin_days = -1\n"), "`anonymisation.min_days` -1 must be"),
-            (&format!("{MINIMAL}participants = 3\n"), "not valid TOML: unknown field `participants`"),
-            ("study_id = [", "not valid TOML"),
+            (&format!("{MINIMAL}participants = 3\n"), "`participants` (line 4): unknown field `participants`"),
+            ("study_id = [", "`study_id` (line 1): unclosed array"),
+            ("study_id = \"x\"\n= 3\n", "not valid TOML at line 2"),
+            (&format!("{MINIMAL}granularity_minutes = \"15\"\n"), "`granularity_minutes` (line 4): string \"15\", expected a whole number"),
+            (&format!("{MINIMAL}[anonymisation]\nmin_days = 2.5\n"), "`anonymisation.min_days` (line 5): "),
+            (&format!("{MINIMAL}[period]\nfrom = \"2027-01-01\"\n"), "`period.from` (line 5): "),
+            (&format!("{MINIMAL}[targets]\nplatform = [\"tiktok\"]\n"), "`targets.platform` (line 5): unknown field `platform`"),
         ] {
             let e = error(text);
             assert!(e.contains(want), "{text:?}\n  gave: {e}\n  want: {want}");
@@ -529,7 +532,7 @@ mod tests {
             ("other = [\"tiktok\"]\n", "not \"other\""),
             ("short = []\n", "`targets.categories.short` lists no platforms"),
             ("youtube = [\"tiktok\"]\n", "named like the platform 'youtube' but does not contain it"),
-            ("a = [\"tiktok\"]\na = [\"youtube\"]\n", "not valid TOML"),
+            ("a = [\"tiktok\"]\na = [\"youtube\"]\n", "`targets.categories.a` (line 8): duplicate key"),
             ("a = [\"tiktok\"]\nb = [\"tiktok\"]\n", "repeats 'tiktok'"),
         ] {
             let e = error(&cats(body));

@@ -25,19 +25,8 @@ impl Finding {
     }
 }
 
-/// `45 s`, `12 min`, `1 h`, `2 h 04 min`: rounded to the minute from a minute up.
-pub fn duration(secs: f64) -> String {
-    let s = secs.max(0.0).round() as i64;
-    if s < 60 {
-        return format!("{s} s");
-    }
-    let m = (secs / 60.0).round() as i64;
-    match (m / 60, m % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m:02} min"),
-    }
-}
+/// Findings read durations as every surface does ([`crate::format::duration`]).
+pub use crate::format::duration;
 
 fn percent(x: f64) -> String {
     format!("{:.0} %", x * 100.0)

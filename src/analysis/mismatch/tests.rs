@@ -201,7 +201,7 @@ fn downtime_across_midnight_and_the_day_start_hour() {
     assert_eq!(ig.captured_seconds, 6.0 * 3600.0);
     let f = ig.findings.iter().find(|f| f.metric == "downtimeSeconds").unwrap();
     assert_eq!(f.value, 6.0 * 3600.0);
-    assert!(f.text.starts_with("6 h inside downtime (23:00–07:00), on 2 days"), "{}", f.text);
+    assert!(f.text.starts_with("6 h 00 min inside downtime (23:00–07:00), on 2 days"), "{}", f.text);
 }
 
 #[test]
@@ -510,7 +510,7 @@ fn a_period_in_progress_trends_against_as_many_days_before() {
     let yt = row(&r, "youtube");
     assert_eq!(yt.patterns.as_ref().unwrap().trend_ratio, Some(2.0));
     let t = yt.findings.iter().find(|f| f.metric == "trendRatio").unwrap();
-    assert_eq!(t.text, "Up 100 % on the same days of the week before (1 h → 2 h)");
+    assert_eq!(t.text, "Up 100 % on the same days of the week before (1 h 00 min → 2 h 00 min)");
 
     let mut month = params(vec![]);
     (month.period, month.from, month.to, month.today) =

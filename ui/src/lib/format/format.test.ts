@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clock, day, duration, index, money, parseClock, percent, platformName, sessionStart, targetName, weekdays } from './format';
 
@@ -17,6 +19,13 @@ describe('duration', () => {
     expect(duration(40.4)).toBe('40 s');
     expect(duration(0)).toBe('0 min');
     expect(duration(0.4)).toBe('0 s');
+  });
+  it('reads every duration as the core does (CLI, notifications, tray)', () => {
+    // Written by examples/ui_fixtures.rs from mast::format::duration.
+    const path = join(__dirname, '..', '..', '..', 'tests', 'fixtures', 'durations.json');
+    const cases = JSON.parse(readFileSync(path, 'utf8')) as [number, string][];
+    expect(cases.length).toBeGreaterThan(10);
+    for (const [seconds, text] of cases) expect([seconds, duration(seconds)]).toEqual([seconds, text]);
   });
   it('shows a dash for no figure and clamps negatives', () => {
     expect(duration(null)).toBe('—');

@@ -8,6 +8,7 @@
 //! only (autostart at login uses it). MAST_DATA_DIR / MAST_CONFIG_DIR sandbox everything.
 
 mod commands;
+mod live;
 mod pause;
 mod state;
 mod tracking;
@@ -21,6 +22,8 @@ use std::time::Duration;
 use tauri::{AppHandle, Manager, RunEvent, WebviewWindowBuilder};
 
 const MAIN: &str = "main";
+/// Days of demo usage written into an empty demo dir.
+pub const DEMO_DAYS: u32 = 28;
 /// How often the app's timer looks at the pause and the tray; another tracker's lock is
 /// retried every [`RETRY_EXTERNAL_TICKS`] ticks, the tray header every [`TRAY_TICKS`] and the
 /// family folder every [`FAMILY_TICKS`].
@@ -55,21 +58,17 @@ fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let demo = args.iter().any(|a| a == "--demo");
     let hidden = args.iter().any(|a| a == "--hidden");
-    let mut paths = Paths::from_env()?;
+    let state = AppState::load(Paths::from_env()?, demo)?;
     if demo {
-        paths = paths.demo();
-    }
-    let state = AppState::load(paths, demo)?;
-    if demo {
-        // The demo dir is filled on first use (as `mast demo` and the first run's button do),
-        // so `mast-desktop --demo` always has something to show.
+        // The demo dir is filled on first use and brought up to now on every later one (as
+        // the first run's button does), so `mast-desktop --demo` always shows today.
         let d = state.data();
         let now = state::now();
-        mast::demo_data::write_if_empty(
+        mast::demo_data::bring_up_to(
             &d.paths,
             &d.classifier(),
             d.settings.day_start_hour,
-            28,
+            DEMO_DAYS,
             now.ms,
             now.utc_offset_min,
         )?;
@@ -101,6 +100,7 @@ fn run() -> anyhow::Result<()> {
             commands::pause_tracking,
             commands::resume_tracking,
             commands::load_demo,
+            commands::show_own_data,
             commands::data_location,
             commands::preview_rule,
             commands::try_rule,
@@ -126,6 +126,8 @@ fn run() -> anyhow::Result<()> {
                 show_main_window(handle);
             }
             tracing::debug!(ms = since_start(), "window built");
+            // Before the tracker starts, so that its first write is heard.
+            live::start(handle);
             handle.state::<AppState>().tracking.start();
             if let Err(e) = tray::build(handle) {
                 // Without a tray the window is the only way in; keep the app usable.

@@ -2,8 +2,8 @@
 //! state, calls one core function and maps the error to `{ code, message }`. They are
 //! listed in build.rs and granted one by one in capabilities/default.json.
 
-use crate::pause::{pause_until, PauseFor};
 use crate::live::Live;
+use crate::pause::{pause_until, PauseFor};
 use crate::state::{now, AppState};
 use mast::analysis::mismatch::{MismatchReport, Period};
 use mast::analysis::Report;

@@ -184,12 +184,12 @@ mod tests {
 
     #[test]
     fn a_pause_says_until_when() {
-        // 2026-11-28 15:00 UTC, at UTC+1.
+        // 2026-11-28 15:00 UTC: 16:00 at UTC+1.
         let now = 1_795_878_000_000;
         assert_eq!(paused_text(None, now, 60), "Paused");
         assert_eq!(paused_text(Some(now + 30 * 60_000), now, 60), "Paused until 16:30");
         // Until tomorrow at 07:30 local: another day, so the weekday is named.
-        assert_eq!(paused_text(Some(now + (16 * 60 + 30) * 60_000), now, 60), "Paused until Sun 07:30");
+        assert_eq!(paused_text(Some(now + (15 * 60 + 30) * 60_000), now, 60), "Paused until Sun 07:30");
     }
 
     #[test]

@@ -121,13 +121,14 @@ fn run() -> anyhow::Result<()> {
         .setup(move |app| {
             tracing::debug!(ms = since_start(), "setting up");
             let handle = app.handle();
-            // The window first: its web process starts while the rest is set up.
+            // Before the window (whose commands notify it) and the tracker (whose first
+            // write it must hear).
+            live::start(handle);
+            // The window early: its web process starts while the rest is set up.
             if !hidden {
                 show_main_window(handle);
             }
             tracing::debug!(ms = since_start(), "window built");
-            // Before the tracker starts, so that its first write is heard.
-            live::start(handle);
             handle.state::<AppState>().tracking.start();
             if let Err(e) = tray::build(handle) {
                 // Without a tray the window is the only way in; keep the app usable.

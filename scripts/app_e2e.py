@@ -489,10 +489,20 @@ def wait_for_no_app():
                     alive.append(p)
             except OSError:
                 pass
-        if not alive:
+        # Gone, and its single-instance name released: dbus-daemon notices an exited
+        # owner a moment later, and a launch in that moment hands over to nobody.
+        if not alive and not single_instance_owned():
             return
         time.sleep(0.1)
     fail(f"the app is still running after its session: pids {alive}")
+
+def single_instance_owned():
+    """Whether the app's single-instance name (under its identifier, org.mast.desktop) still
+    has an owner on the test's private session bus."""
+    done = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path",
+                           "/org/freedesktop/DBus", "--method", "org.freedesktop.DBus.ListNames"],
+                          capture_output=True, text=True)
+    return done.returncode == 0 and "org.mast.desktop" in done.stdout
 
 def on_wayland(d):
     """The app as a native Wayland client of headless sway: it starts, names the wlroots

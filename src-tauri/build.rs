@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "pause_tracking",
     "resume_tracking",
     "load_demo",
+    "show_own_data",
     "data_location",
     "preview_rule",
     "try_rule",

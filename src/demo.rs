@@ -397,6 +397,51 @@ fn realistic_day(day: EpochDay, offset: i32, seed: u64) -> Vec<Span> {
     w.spans
 }
 
+/// How far back the demo's use "right now" reaches: the person has been at the computer
+/// for this long when the demo is opened.
+pub const LIVE_MS: Millis = 40 * MIN;
+
+/// The demo person's use from `from` up to the present moment `now`, drawn for the time of
+/// day (feeds in the morning, work by day, a social evening, a late night after 23:00), with
+/// the last window still in front at `now`. It fills what [`realistic`] leaves empty (before
+/// 07:00, or an away stretch) so that Today always has use that runs up to now:
+///
+/// ```text
+///   realistic:  ====  ===      ==                  (ends, or pauses, before now)
+///   live_tail:                      ==  ======  ===|now
+///                                   ^ max(from, now - LIVE_MS)
+/// ```
+///
+/// Deterministic in its arguments.
+pub fn live_tail(from: Millis, now: Millis, utc_offset_min: i32, seed: u64) -> Vec<Span> {
+    let start = from.max(now - LIVE_MS);
+    if start >= now {
+        return Vec::new();
+    }
+    let local_hour = (now + i64::from(utc_offset_min) * MIN).rem_euclid(24 * HOUR) / HOUR;
+    let mode = match local_hour {
+        5..=8 => Mode::Morning,
+        9..=17 => Mode::Work,
+        18..=22 => Mode::Leisure,
+        _ => Mode::LateNight,
+    };
+    let rng = Rng::new(mix(seed ^ mix(now as u64 / MIN as u64)));
+    let mut w = DayWriter { rng, spans: Vec::new(), offset: utc_offset_min, t: start, block_end: start };
+    w.block(mode, start, now, false);
+    // Someone is at the computer now: the last window stays in front up to this moment.
+    match w.spans.last_mut() {
+        Some(last) => last.end_ms = now,
+        None => {
+            w.t = start;
+            w.check();
+            if let Some(last) = w.spans.last_mut() {
+                last.end_ms = now;
+            }
+        }
+    }
+    w.spans
+}
+
 /// Goals for the demo data dir, so the mismatch view has objectives to put beside the
 /// demo's usage: a daily limit and a downtime on Instagram, a session cap on YouTube, a
 /// checks cap on social apps, and an intent for Reddit.

@@ -76,6 +76,11 @@ pub trait Observer {
         open: Option<&Span>,
         closed: Option<&Span>,
     );
+
+    /// Spans were committed to the store at `now` (a closed span, or the open one grown):
+    /// what readers show has changed. Not called for a write that failed or had nothing
+    /// to write, so a surface can refresh exactly when there is something new.
+    fn after_write(&mut self, _now: Millis) {}
 }
 
 /// Watches nothing.
@@ -222,6 +227,9 @@ pub fn run_observed<'a>(
                     writer.pending.push(span);
                 }
                 writer.save(store, tracker.open_span(), now, &mut summary, reopen)?;
+                if writer.take_wrote() {
+                    observer.after_write(now);
+                }
                 match store.sync_classification(&classifier) {
                     Ok(n) => tracing::info!(windows = n, "rules or title policy changed; history reclassified"),
                     Err(e) => tracing::error!("cannot reclassify history: {e}"),
@@ -242,6 +250,9 @@ pub fn run_observed<'a>(
         }
         if !writer.pending.is_empty() || now - writer.last_flush >= FLUSH_EVERY_MS || now < writer.last_flush {
             writer.save(store, tracker.open_span(), now, &mut summary, reopen)?;
+            if writer.take_wrote() {
+                observer.after_write(now);
+            }
         }
 
         next_poll += interval;
@@ -269,7 +280,11 @@ pub fn run_observed<'a>(
         summary.spans_closed += 1;
         writer.pending.push(span);
     }
-    writer.save(store, None, clock.now_ms(), &mut summary, reopen)?;
+    let now = clock.now_ms();
+    writer.save(store, None, now, &mut summary, reopen)?;
+    if writer.take_wrote() {
+        observer.after_write(now);
+    }
     if !writer.pending.is_empty() {
         return Err(crate::Error::Invalid(format!(
             "could not save the last {} spans: {}",
@@ -287,9 +302,15 @@ struct Writer {
     last_error: Option<String>,
     /// The database turned out damaged: the run stops with this.
     damaged: Option<crate::Error>,
+    /// Spans were committed since [`Writer::take_wrote`] was last asked.
+    wrote: bool,
 }
 
 impl Writer {
+    fn take_wrote(&mut self) -> bool {
+        std::mem::take(&mut self.wrote)
+    }
+
     /// [`Writer::flush`] into the store at its path: a store whose file was deleted or
     /// replaced is swapped for a fresh one first. Fails when no fresh one can be had, or
     /// when the database is damaged: writing on would only add to the damage.
@@ -332,6 +353,7 @@ impl Writer {
 
     fn flush(&mut self, store: &mut Store, open: Option<&Span>, now: Millis, summary: &mut Summary) {
         let open = open.filter(|s| s.duration_ms() > 0);
+        let anything = open.is_some() || !self.pending.is_empty();
         let result = match open {
             // The steady case, every few seconds: nothing closed, the open span grew.
             Some(open) if self.pending.is_empty() => store.write_spans(std::slice::from_ref(open)),
@@ -352,6 +374,7 @@ impl Writer {
                     tracing::info!("writing to the database works again; nothing was lost");
                 }
                 self.pending.clear();
+                self.wrote |= anything;
             }
             Err(e) if e.is_damaged_database() => {
                 summary.failed_writes += 1;

@@ -2,6 +2,7 @@
 //! state, calls one core function and maps the error to `{ code, message }`. They are
 //! listed in build.rs and granted one by one in capabilities/default.json.
 
+use crate::live::Live;
 use crate::pause::{pause_until, PauseFor};
 use crate::state::{now, AppState};
 use mast::analysis::mismatch::{MismatchReport, Period};
@@ -123,6 +124,7 @@ pub fn tracking(state: State<'_, AppState>) -> Reply<TrackingState> {
 #[tauri::command]
 pub fn pause_tracking(
     state: State<'_, AppState>,
+    live: State<'_, Live>,
     minutes: Option<u32>,
     until_tomorrow: Option<bool>,
 ) -> Reply<TrackingState> {
@@ -130,31 +132,45 @@ pub fn pause_tracking(
     let now = now();
     let until = pause_until(now.ms, now.utc_offset_min, state.data().settings.day_start_hour, how);
     state.tracking.pause(until);
+    live.notify();
     Ok(crate::tracking_state(&state))
 }
 
 #[tauri::command]
-pub fn resume_tracking(state: State<'_, AppState>) -> Reply<TrackingState> {
+pub fn resume_tracking(state: State<'_, AppState>, live: State<'_, Live>) -> Reply<TrackingState> {
     state.tracking.resume();
+    live.notify();
     Ok(crate::tracking_state(&state))
 }
 
-/// Shows the demo for the rest of this run, if the user's own store is still empty. The
-/// demo goes into its own data dir; the user's database is never written.
+/// Shows the demo, brought up to now, whatever the user's own store holds. The demo has
+/// its own data dir; the user's database is never written, and tracking (if on) goes on
+/// recording the user's own data meanwhile.
 #[tauri::command]
-pub fn load_demo(state: State<'_, AppState>) -> Reply<()> {
-    if state.data().demo {
-        return Ok(());
+pub fn load_demo(state: State<'_, AppState>, live: State<'_, Live>) -> Reply<()> {
+    {
+        let mut d = state.data();
+        let now = now();
+        let demo = d.own.demo();
+        mast::demo_data::bring_up_to(
+            &demo,
+            &d.classifier(),
+            d.settings.day_start_hour,
+            crate::DEMO_DAYS,
+            now.ms,
+            now.utc_offset_min,
+        )?;
+        d.show_demo(true);
     }
-    let empty = state.read(|store, _| Ok(store.span_count()? == 0 && store.goals()?.is_empty()))?;
-    if !empty {
-        return Err(invalid("your own data is shown; the demo loads only while Mast has recorded nothing"));
-    }
-    let mut d = state.data();
-    let demo = d.paths.demo();
-    let now = now();
-    mast::demo_data::write_if_empty(&demo, &d.classifier(), d.settings.day_start_hour, 28, now.ms, now.utc_offset_min)?;
-    d.switch_to(demo, true);
+    live.notify();
+    Ok(())
+}
+
+/// Leaves the demo: the user's own data is shown again.
+#[tauri::command]
+pub fn show_own_data(state: State<'_, AppState>, live: State<'_, Live>) -> Reply<()> {
+    state.data().show_demo(false);
+    live.notify();
     Ok(())
 }
 

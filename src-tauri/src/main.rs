@@ -9,6 +9,7 @@
 
 mod commands;
 mod ipc_names;
+mod live;
 mod pause;
 mod state;
 mod tracking;
@@ -22,6 +23,8 @@ use std::time::Duration;
 use tauri::{AppHandle, Manager, RunEvent, WebviewWindowBuilder};
 
 const MAIN: &str = "main";
+/// Days of demo usage written into an empty demo dir.
+pub const DEMO_DAYS: u32 = 28;
 /// How often the app's timer looks at the pause and the tray; another tracker's lock is
 /// retried every [`RETRY_EXTERNAL_TICKS`] ticks, the tray header every [`TRAY_TICKS`] and the
 /// family folder every [`FAMILY_TICKS`].
@@ -56,21 +59,17 @@ fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let demo = args.iter().any(|a| a == "--demo");
     let hidden = args.iter().any(|a| a == "--hidden");
-    let mut paths = Paths::from_env()?;
+    let state = AppState::load(Paths::from_env()?, demo)?;
     if demo {
-        paths = paths.demo();
-    }
-    let state = AppState::load(paths, demo)?;
-    if demo {
-        // The demo dir is filled on first use (as `mast demo` and the first run's button do),
-        // so `mast-desktop --demo` always has something to show.
+        // The demo dir is filled on first use and brought up to now on every later one (as
+        // the first run's button does), so `mast-desktop --demo` always shows today.
         let d = state.data();
         let now = state::now();
-        mast::demo_data::write_if_empty(
+        mast::demo_data::bring_up_to(
             &d.paths,
             &d.classifier(),
             d.settings.day_start_hour,
-            28,
+            DEMO_DAYS,
             now.ms,
             now.utc_offset_min,
         )?;
@@ -102,6 +101,7 @@ fn run() -> anyhow::Result<()> {
             commands::pause_tracking,
             commands::resume_tracking,
             commands::load_demo,
+            commands::show_own_data,
             commands::data_location,
             commands::preview_rule,
             commands::try_rule,
@@ -123,7 +123,10 @@ fn run() -> anyhow::Result<()> {
         .setup(move |app| {
             tracing::debug!(ms = since_start(), "setting up");
             let handle = app.handle();
-            // The window first: its web process starts while the rest is set up.
+            // Before the window (whose commands notify it) and the tracker (whose first
+            // write it must hear).
+            live::start(handle);
+            // The window early: its web process starts while the rest is set up.
             if !hidden {
                 show_main_window(handle);
             }

@@ -15,9 +15,12 @@ pub struct AppState {
     pub tracking: Tracking,
 }
 
-/// The data the app reads. `paths` changes once at most: to the demo, on `load_demo`.
+/// The data the app reads: the user's own, or the demo's (switched at any time with
+/// `load_demo` and `show_own_data`).
 pub struct Data {
     pub paths: Paths,
+    /// The user's own directories, whichever is shown.
+    pub own: Paths,
     pub settings: Settings,
     pub rules: Rules,
     /// The demo is shown (from `--demo`, or loaded because the user's store was empty).
@@ -26,14 +29,16 @@ pub struct Data {
 }
 
 impl AppState {
-    /// Loads settings and rules from `paths` (the demo's when `demo`). The user's own
-    /// directories are tracked unless the app was started on the demo.
-    pub fn load(paths: Paths, demo: bool) -> mast::Result<AppState> {
+    /// Loads settings and rules from the directories shown: the user's own `own`, or their
+    /// demo's when `demo`. The user's own directories are tracked unless the app was
+    /// started on the demo.
+    pub fn load(own: Paths, demo: bool) -> mast::Result<AppState> {
+        let paths = if demo { own.demo() } else { own.clone() };
         let settings = Settings::load(&paths.config_file())?;
         let rules = load_rules(&paths)?;
-        let tracked = (!demo).then(|| paths.clone());
+        let tracked = (!demo).then(|| own.clone());
         let tracking = Tracking::new(tracked, settings.clone(), rules.clone());
-        Ok(AppState { data: Mutex::new(Data { paths, settings, rules, demo, store: None }), tracking })
+        Ok(AppState { data: Mutex::new(Data { paths, own, settings, rules, demo, store: None }), tracking })
     }
 
     pub fn data(&self) -> MutexGuard<'_, Data> {
@@ -75,9 +80,10 @@ impl Data {
         Ok(())
     }
 
-    /// Reads from `paths` from now on.
-    pub fn switch_to(&mut self, paths: Paths, demo: bool) {
-        self.paths = paths;
+    /// Shows the demo (`true`) or the user's own data from now on. The settings and rules
+    /// in use stay: the demo is seen through the user's day start and platforms.
+    pub fn show_demo(&mut self, demo: bool) {
+        self.paths = if demo { self.own.demo() } else { self.own.clone() };
         self.demo = demo;
         self.store = None;
     }

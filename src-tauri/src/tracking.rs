@@ -12,7 +12,7 @@ use mast::track::state::SensorState;
 use mast::track::Summary;
 use mast::views::{TrackingMode, TrackingState};
 use std::sync::mpsc::{self, Sender};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 /// The tracker's state; every method is quick except those that stop a running session
@@ -30,7 +30,12 @@ struct Inner {
     paused_until: Option<Millis>,
     message: Option<String>,
     running: Option<Running>,
+    /// Told after each commit of the session's spans, on the tracker's thread.
+    on_write: Option<Notify>,
 }
+
+/// A quick, thread-safe "something changed" (it only sends on a channel).
+pub type Notify = Arc<dyn Fn() + Send + Sync>;
 
 struct Running {
     stop: Sender<()>,
@@ -48,8 +53,14 @@ impl Tracking {
                 paused_until: None,
                 message: None,
                 running: None,
+                on_write: None,
             }),
         }
+    }
+
+    /// Calls `f` after each commit of spans of every session started from now on.
+    pub fn on_write(&self, f: Notify) {
+        self.lock().on_write = Some(f);
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -146,6 +157,10 @@ impl Inner {
         self.paused_until = None;
         match Session::start(paths, &self.settings, &self.rules) {
             Ok(session) => {
+                let session = match self.on_write.clone() {
+                    Some(f) => session.on_write(move |_| f()),
+                    None => session,
+                };
                 let (stop, rx) = mpsc::channel();
                 let wake = stop.clone();
                 let spawned = std::thread::Builder::new()

@@ -196,7 +196,7 @@ impl Rules {
         }
         let platforms = self.platforms();
         let found = platforms.iter().find(|p| p.id == wanted);
-        let found = found.or_else(|| platforms.iter().find(|p| p.aliases.iter().any(|a| *a == wanted)));
+        let found = found.or_else(|| platforms.iter().find(|p| p.aliases.contains(&wanted)));
         let found = found.or_else(|| platforms.iter().find(|p| p.name.to_lowercase() == wanted));
         found.or_else(|| {
             if !wanted.contains('.') || wanted.contains(char::is_whitespace) {

@@ -132,13 +132,11 @@ impl Store {
         if version > migrate::latest() {
             return Err(Error::NewerDatabase { path: path.to_owned(), found: version, known: migrate::latest() });
         }
-        if version == 0 {
-            if tables > 0 {
-                return Err(Error::CorruptDatabase {
-                    path: path.to_owned(),
-                    message: "it holds tables that Mast did not create".into(),
-                });
-            }
+        if version == 0 && tables > 0 {
+            return Err(Error::CorruptDatabase {
+                path: path.to_owned(),
+                message: "it holds tables that Mast did not create".into(),
+            });
         }
         if path != Path::new(":memory:") {
             Store::check_pages(&conn, path)?;
@@ -185,6 +183,13 @@ impl Store {
             [key, value],
         )?;
         Ok(())
+    }
+
+    /// A number that changes whenever another connection commits to the database (another
+    /// process's tracker, a `mast` command, this process's own tracker): how a reader learns,
+    /// with one cheap query and no file polling, that what it shows may be out of date.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// `PRAGMA integrity_check`: "ok" or the problems SQLite found.
@@ -258,6 +263,27 @@ fn create_private_file(path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app notices a `mast track` process's writes by this number (issue 15).
+    #[test]
+    fn data_version_moves_with_another_connections_commits_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("mast.db");
+        let reader = Store::open(&path).unwrap();
+        let mut writer = Store::open(&path).unwrap();
+        let v0 = reader.data_version().unwrap();
+        assert_eq!(reader.data_version().unwrap(), v0, "nothing was committed");
+        let span = crate::model::Span {
+            start_ms: 1_000,
+            end_ms: 2_000,
+            utc_offset_min: 0,
+            window: crate::model::StoredWindow { app: "a".into(), ..Default::default() },
+        };
+        writer.write_spans(&[span]).unwrap();
+        let v1 = reader.data_version().unwrap();
+        assert_ne!(v1, v0, "the other connection's commit shows");
+        assert_eq!(reader.data_version().unwrap(), v1);
+    }
 
     #[test]
     fn garbage_file_is_refused_and_left_untouched() {

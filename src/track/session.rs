@@ -7,7 +7,7 @@ use super::state::SensorState;
 use super::{run_observed, Observer, Signals, Summary, SystemClock};
 use crate::classify::Rules;
 use crate::lock::TrackLock;
-use crate::model::Millis;
+use crate::model::{Millis, Span};
 use crate::notify::{Desktop, NudgeObserver};
 use crate::nudge::NudgeConfig;
 use crate::paths::Paths;
@@ -28,8 +28,12 @@ pub struct Session {
     settings: Settings,
     rules: Rules,
     store: Store,
+    on_write: Option<OnWrite>,
     _lock: TrackLock,
 }
+
+/// Told after each commit of spans, with its instant: see [`Session::on_write`].
+pub type OnWrite = Box<dyn FnMut(Millis) + Send>;
 
 impl Session {
     /// Claims `paths`' data dir and opens its store, reclassified under `rules`.
@@ -44,7 +48,23 @@ impl Session {
         let lock = TrackLock::acquire(&paths.lock_file(), &paths.data_dir)?;
         let mut store = Store::open(&paths.db())?;
         store.sync_classification(&Classifier { rules: rules.clone(), policy: settings.title_policy })?;
-        Ok(Session { paths: paths.clone(), settings: settings.clone(), rules: rules.clone(), store, _lock: lock })
+        Ok(Session {
+            paths: paths.clone(),
+            settings: settings.clone(),
+            rules: rules.clone(),
+            store,
+            on_write: None,
+            _lock: lock,
+        })
+    }
+
+    /// Calls `f` after each commit of spans while the session runs (every few seconds while
+    /// someone uses the computer, never while nothing changes): how a surface that shows the
+    /// data (the app's Today, its tray) learns that there is something new to read. `f`
+    /// runs on the tracker's thread and must return at once.
+    pub fn on_write(mut self, f: impl FnMut(Millis) + Send + 'static) -> Session {
+        self.on_write = Some(Box::new(f));
+        self
     }
 
     /// Tracks until a stop arrives on `signals.stop` (or it disconnects), then saves
@@ -97,10 +117,8 @@ impl Session {
         } else {
             None
         };
-        let observer: &mut dyn Observer = match nudges.as_mut() {
-            Some(n) => n,
-            None => &mut (),
-        };
+        let mut on_write = self.on_write.take();
+        let mut observer = Watchers { nudges: nudges.as_mut(), on_write: on_write.as_mut() };
         // The data dir deleted while tracking: a new store there, under a new claim on it
         // (the old lock is on a file that is gone, so another tracker could start).
         let paths = self.paths.clone();
@@ -121,7 +139,7 @@ impl Session {
             &SystemClock,
             signals,
             &mut reopen,
-            observer,
+            &mut observer,
         )?;
         if let Some(n) = nudges {
             // Store answers already given; never wait for the desktop on the way out.
@@ -129,6 +147,29 @@ impl Session {
         }
         tracing::info!(polls = summary.polls, spans = summary.spans_closed, "stopped; everything saved");
         Ok(summary)
+    }
+}
+
+/// What watches a session: the nudges, and whoever asked to hear of writes.
+struct Watchers<'a> {
+    nudges: Option<&'a mut NudgeObserver>,
+    on_write: Option<&'a mut OnWrite>,
+}
+
+impl Observer for Watchers<'_> {
+    fn after_poll(&mut self, store: &mut Store, now: Millis, offset: i32, open: Option<&Span>, closed: Option<&Span>) {
+        if let Some(n) = self.nudges.as_mut() {
+            n.after_poll(store, now, offset, open, closed);
+        }
+    }
+
+    fn after_write(&mut self, now: Millis) {
+        if let Some(n) = self.nudges.as_mut() {
+            n.after_write(now);
+        }
+        if let Some(f) = self.on_write.as_mut() {
+            f(now);
+        }
     }
 }
 

@@ -169,6 +169,57 @@ fn an_observer_sees_every_poll_with_the_open_and_closed_spans() {
     );
 }
 
+/// Counts the runner's commits of spans.
+#[derive(Default)]
+struct Writes(Vec<Millis>);
+
+impl Observer for Writes {
+    fn after_poll(&mut self, _: &mut Store, _: Millis, _: i32, _: Option<&Span>, _: Option<&Span>) {}
+    fn after_write(&mut self, now: Millis) {
+        self.0.push(now);
+    }
+}
+
+fn writes_seen(store: &mut Store, tracker: &mut Tracker, steps: Vec<Option<Observation>>) -> Vec<Millis> {
+    let steps: Steps = Arc::new(Mutex::new(steps.into()));
+    let (tx, rx) = channel();
+    let clock = StepClock(Cell::new(1_000_000));
+    let mut writes = Writes::default();
+    run_observed(
+        store,
+        tracker,
+        &mut |_: &Waker| Ok(Box::new(Script { steps: steps.clone(), stop: tx.clone() }) as Box<dyn Sensor + Send>),
+        || None,
+        &clock,
+        &rx,
+        &mut reopen_at(":memory:".into()),
+        &mut writes,
+    )
+    .unwrap();
+    writes.0
+}
+
+/// The app's Today refreshes when the tracker says it wrote (issue 15: Today never
+/// refreshed): a switch of window and the open span's regular flush are each told, a desktop
+/// with nothing in front is not.
+#[test]
+fn an_observer_is_told_of_each_commit_of_spans_and_of_nothing_else() {
+    let (mut store, mut tracker) = setup();
+    // Two polls of "a", then "b": the switch closes "a" (a commit), and the stop saves "b".
+    let writes = writes_seen(&mut store, &mut tracker, [polls(2, "a"), polls(2, "b")].concat());
+    assert!(writes.len() >= 2, "the switch and the last save: {writes:?}");
+    assert!(writes.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(store.span_count().unwrap(), 2);
+    // Eight polls of the same window: the open span is flushed every FLUSH_EVERY_MS.
+    let (mut store, mut tracker) = setup();
+    let writes = writes_seen(&mut store, &mut tracker, polls(8, "a"));
+    assert!(writes.len() >= 8 * 1000 / FLUSH_EVERY_MS as usize, "{writes:?}");
+    // Nothing in front, ever: nothing is written, and nobody is told.
+    let (mut store, mut tracker) = setup();
+    let writes = writes_seen(&mut store, &mut tracker, vec![Some(Observation::default()); 6]);
+    assert_eq!((writes, store.span_count().unwrap()), (vec![], 0));
+}
+
 /// Polls that run the given action once, after `after` polls, and then go on as `steps`.
 struct Acting<F: FnMut() + Send> {
     inner: Script,

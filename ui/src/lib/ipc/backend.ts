@@ -25,7 +25,16 @@ export interface Backend {
   tracking(): Promise<TrackingState>;
   pauseTracking(request: PauseRequest): Promise<TrackingState>;
   resumeTracking(): Promise<TrackingState>;
+  /** Shows the demo (brought up to now), whatever the user's own store holds. */
   loadDemo(): Promise<void>;
+  /** Leaves the demo: the user's own data is shown again. */
+  showOwnData(): Promise<void>;
+  /**
+   * Calls `listener` whenever the data shown may have changed: the tracker wrote, another
+   * `mast` process did, tracking was paused or resumed, the demo was switched. Resolves to
+   * the function that stops listening.
+   */
+  onDataChanged(listener: () => void): Promise<() => void>;
   dataLocation(): Promise<DataLocation>;
   /** Every platform for the goal forms' picker, the most used lately first. */
   platformChoices(): Promise<PlatformChoice[]>;

@@ -86,6 +86,23 @@ describe('mock backend', () => {
     await b.loadDemo();
     expect((await b.todayView()).timeline.length).toBe(fixtures.today_view.timeline.length);
   });
+  it('tells subscribers of tracked minutes and of the demo switched, until they stop listening', async () => {
+    const b = mockBackend(fixtures, { empty: true });
+    let told = 0;
+    const stop = await b.onDataChanged(() => told++);
+    b.track('instagram', 90);
+    expect(told).toBe(1);
+    const t = await b.todayView();
+    expect([t.recordedSinceMs !== null, t.report.total.targetSeconds, t.current?.seconds]).toEqual([true, 90, 90]);
+    await b.loadDemo();
+    expect(told).toBe(2);
+    expect((await b.tracking()).demo).toBe(true);
+    await b.showOwnData();
+    expect((await b.todayView()).report.total.targetSeconds).toBe(90);
+    stop();
+    b.track('instagram', 10);
+    expect(told).toBe(3);
+  });
   it('fails reads with the given error', async () => {
     const b = mockBackend(fixtures, { failWith: { code: 'store', message: 'the database is locked' } });
     expect(await b.todayView().catch((e) => e)).toEqual({ code: 'store', message: 'the database is locked' });

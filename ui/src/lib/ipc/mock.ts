@@ -178,9 +178,33 @@ export function sliceReport(r: Report, from: string, to: string): Report {
   };
 }
 
+/** What tests do to the mock from outside, as the shell's tracker would. */
+export interface MockControl {
+  /** The tracker recorded `seconds` on `platform` (a first run's first minutes): Today
+   * shows them, and listeners of `onDataChanged` are told, as after a flush. */
+  track(platform: string, seconds: number): void;
+}
+
+/** A first run's first tracked minutes: one platform in the empty fixture. */
+function trackedToday(t: TodayView, platform: string, seconds: number, nowMs: number): TodayView {
+  const usage = { platform, category: 'social' as const, seconds, sessions: 1, checks: 0 };
+  const total = { ...t.report.total, activeSeconds: seconds, targetSeconds: seconds, targets: [usage] };
+  return {
+    ...t,
+    report: { ...t.report, total, days: t.report.days.map((d) => (d.date === t.date ? { ...d, ...total } : d)) },
+    timeline: [{ startMs: nowMs - seconds * 1000, endMs: nowMs, platform }],
+    current: { platform, startMs: nowMs - seconds * 1000, seconds },
+    recordedSinceMs: nowMs - seconds * 1000,
+  };
+}
+
 /** An in-memory backend over fixtures: reads return copies, goal edits change its state. */
-export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Backend & { calls: string[] } {
+export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Backend & MockControl & { calls: string[] } {
   let empty = options.empty ?? false;
+  let demo = false;
+  let tracked: { platform: string; seconds: number; at: number } | null = null;
+  const listeners = new Set<() => void>();
+  const changed = () => { for (const l of [...listeners]) l(); };
   let goals = clone(fixtures.goals);
   let settings = clone(fixtures.settings);
   let tracking = clone(options.noSensor ? fixtures.tracking_no_sensor : fixtures.tracking);
@@ -206,20 +230,30 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
 
   return {
     calls,
+    track(platform, seconds) {
+      tracked = { platform, seconds: (tracked?.platform === platform ? tracked.seconds : 0) + seconds, at: Date.now() };
+      changed();
+    },
+    onDataChanged: async (listener) => {
+      listeners.add(listener);
+      return () => { listeners.delete(listener); };
+    },
     ...familyMock(options.familyReplaced ? fixtures.family_replaced : fixtures.family, fixtures.family_preview, {
       inFamily: !(options.noFamily || options.empty), calls, failWith: options.failWith,
     }),
     todayView: () => read('today_view', () => {
       const t = fixtures.today_view;
-      return empty ? { ...t, report: emptyReport(t.report), mismatch: emptyMismatch(t.mismatch), timeline: [], current: null, recordedSinceMs: null } : t;
+      if (!empty || demo) return t;
+      const none = { ...t, report: emptyReport(t.report), mismatch: emptyMismatch(t.mismatch), timeline: [], current: null, recordedSinceMs: null };
+      return tracked ? trackedToday(none, tracked.platform, tracked.seconds, tracked.at) : none;
     }),
     mismatch: (period) => read('mismatch', () => {
       const m = fixtures[`mismatch-${period}`];
-      return empty ? emptyMismatch(m) : m;
+      return empty && !demo ? emptyMismatch(m) : m;
     }),
     report: (from, to) => {
       if (from > to) return Promise.reject(invalid(`from ${from} is after to ${to}; swap them`));
-      return read('report', () => sliceReport(empty ? emptyReport(fixtures.report) : fixtures.report, from, to));
+      return read('report', () => sliceReport(empty && !demo ? emptyReport(fixtures.report) : fixtures.report, from, to));
     },
     goals: () => read('goals', () => goals),
     addGoal: async (goal) => {
@@ -275,17 +309,27 @@ export function mockBackend(fixtures: Fixtures, options: MockOptions = {}): Back
       calls.push('pause_tracking');
       const until = 'minutes' in req ? Date.now() + req.minutes * 60_000 : nextDayStart(Date.now(), settings.day_start_hour);
       tracking = { ...tracking, mode: 'paused', pausedUntilMs: until };
+      changed();
       return clone(tracking);
     },
     resumeTracking: async () => {
       calls.push('resume_tracking');
       tracking = { ...tracking, mode: 'tracking', pausedUntilMs: null };
+      changed();
       return clone(tracking);
     },
+    // The demo is a mode beside the user's own data: on and off at any time.
     loadDemo: async () => {
       calls.push('load_demo');
-      if (empty) tracking = { ...tracking, demo: true };
-      empty = false;
+      demo = true;
+      tracking = { ...tracking, demo: true };
+      changed();
+    },
+    showOwnData: async () => {
+      calls.push('show_own_data');
+      demo = false;
+      tracking = { ...tracking, demo: false };
+      changed();
     },
     dataLocation: () => read('data_location', () => location),
     platformChoices: () => read('platform_choices', () => (empty ? fixtures.platform_choices.map((c) => ({ ...c, recentSeconds: 0 })) : fixtures.platform_choices)),

@@ -1,5 +1,7 @@
-// The only file that calls `invoke`: one line per shell command.
+// The only file that calls `invoke`: one line per shell command, and the one event the
+// shell sends (src-tauri/src/live.rs).
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import { toIpcError, type Backend } from './backend';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -28,6 +30,8 @@ export const tauriBackend: Backend = {
   pauseTracking: (request) => call('pause_tracking', request),
   resumeTracking: () => call('resume_tracking'),
   loadDemo: () => call('load_demo'),
+  showOwnData: () => call('show_own_data'),
+  onDataChanged: (listener) => listen('mast://data-changed', () => listener()),
   dataLocation: () => call('data_location'),
   setupGnome: () => call('setup_gnome'),
   platformChoices: () => call('platform_choices'),

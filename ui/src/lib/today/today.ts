@@ -51,6 +51,12 @@ export function isFirstRun(t: TodayView): boolean {
   return t.recordedSinceMs === null;
 }
 
+/** The first day with Mast: something is recorded, less than a day of it. Today still
+ *  offers the demo then (tracking records the Mast window itself within seconds). */
+export function isFirstDay(t: TodayView, nowMs: number): boolean {
+  return t.recordedSinceMs !== null && nowMs - t.recordedSinceMs < 86_400_000;
+}
+
 /** The local instant the local day `date` starts, on this computer's clock. */
 export function dayStartMs(date: string, dayStartHour: number): number {
   const [y, m, d] = date.split('-').map(Number);

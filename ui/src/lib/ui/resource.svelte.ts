@@ -22,4 +22,19 @@ export class Resource<T> {
       if (seq === this.#seq) this.loading = false;
     }
   }
+
+  /** Reads again in the background, after a change: what is shown stays until the new data
+   *  arrives (no loading state), and a failure keeps it (the next change tries again). */
+  async refresh(): Promise<void> {
+    if (this.data === undefined || this.error) return this.reload();
+    const seq = ++this.#seq;
+    try {
+      const data = await this.load();
+      if (seq === this.#seq) this.data = data;
+    } catch {
+      // Keep showing the last data read; a lasting problem shows at the next reload.
+    } finally {
+      if (seq === this.#seq) this.loading = false;
+    }
+  }
 }

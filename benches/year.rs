@@ -1,5 +1,5 @@
 //! A year of heavy use: 525,600 spans of 20 s over 365 days (8 h a day). Benchmarks the
-//! full-year and one-month reports, and prints the database's bytes per span.
+//! full-year and one-month reports (and the year's with opening the store), and prints the database's bytes per span.
 //! Budgets (DESIGN.md): year report ≤ 100 ms; storage ≤ 40 bytes per span, indexes included.
 //! Peak RSS is measured on the whole `mast` process by `scripts/measure-year.sh`.
 
@@ -42,6 +42,14 @@ fn year(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("year_525600_spans", |b| b.iter(|| store.report(params(year_from)).unwrap()));
     group.bench_function("month", |b| b.iter(|| store.report(params(month_from)).unwrap()));
+    // What a `mast report` for the year pays besides the scan: opening the store, whose
+    // page check runs first (the writing commands' way) or alongside the report.
+    group.bench_function("open_then_year", |b| {
+        b.iter(|| Store::open(&path).unwrap().report(params(year_from)).unwrap())
+    });
+    group.bench_function("open_checking_alongside_year", |b| {
+        b.iter(|| Store::open_checking_alongside(&path).unwrap().report(params(year_from)).unwrap())
+    });
     group.finish();
 }
 

@@ -68,7 +68,7 @@ pub fn run(env: &Env, args: &MismatchArgs) -> Result<()> {
 
 pub fn build(env: &Env, args: &MismatchArgs) -> Result<MismatchReport> {
     let range = args.period(env)?;
-    let store = env.store()?;
+    let store = env.store_checking_alongside()?;
     let now = now_ms();
     let now = views::Now { ms: now, utc_offset_min: mast::localday::offset_at(now) };
     let params = views::mismatch_params(&env.settings, store.goals()?, range, now, args.top)?;

@@ -83,6 +83,15 @@ impl Env {
         Ok(store)
     }
 
+    /// Like [`Env::store`], for a command that reads a period and then prints it: the
+    /// store's page check runs alongside the reading, and the store's report functions
+    /// wait for it before they return (see `Store::open_checking_alongside`).
+    pub fn store_checking_alongside(&self) -> Result<Store> {
+        let mut store = Store::open_checking_alongside(&self.paths.db())?;
+        store.sync_classification(&self.classifier())?;
+        Ok(store)
+    }
+
     /// Today's local day, by the clock and zone of this machine.
     pub fn today(&self) -> NaiveDate {
         let now = now_ms();

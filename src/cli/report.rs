@@ -57,7 +57,7 @@ pub fn run(env: &Env, args: &ReportArgs) -> Result<()> {
 }
 
 pub fn build(env: &Env, from: NaiveDate, to: NaiveDate) -> Result<Report> {
-    let store = env.store()?;
+    let store = env.store_checking_alongside()?;
     let s = &env.settings;
     Ok(store.report(ReportParams {
         from,

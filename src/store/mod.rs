@@ -16,6 +16,7 @@ mod import;
 pub mod migrate;
 mod mismatch;
 mod nudges;
+mod page_check;
 mod patterns;
 mod ratings;
 mod reclassify;
@@ -36,6 +37,8 @@ pub struct Store {
     /// The file's device and inode when it was opened (`None` in memory): a path that no
     /// longer leads to them means the file was deleted or replaced under us.
     identity: Option<(u64, u64)>,
+    /// The page check still running alongside (see [`Store::open_checking_alongside`]).
+    page_check: Option<page_check::PageCheck>,
 }
 
 impl std::fmt::Debug for Store {
@@ -50,6 +53,35 @@ impl Store {
     /// and left exactly as it was.
     #[tracing::instrument(skip_all, err, fields(path = %path.display()))]
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, false)
+    }
+
+    /// Opens like [`Store::open`], but looks for damaged pages on a second connection while
+    /// the caller works, for a command that reads and then prints: a year's report and the
+    /// check take about as long each, and run at once instead of one after the other.
+    ///
+    /// The store's reports ([`Store::report`], [`Store::mismatch`]) wait for the check before
+    /// they return, and no write commits before it passed; anything else read from this
+    /// store must not be shown before [`Store::checked`] said `Ok` (see `page_check.rs`).
+    #[tracing::instrument(skip_all, err, fields(path = %path.display()))]
+    pub fn open_checking_alongside(path: &Path) -> Result<Store> {
+        Store::open_with(path, true)
+    }
+
+    /// `Ok` once the pages were found sound; the damage otherwise. Waits for a check still
+    /// running alongside; at once for a store opened with [`Store::open`].
+    pub fn checked(&self) -> Result<()> {
+        self.page_check.as_ref().map_or(Ok(()), |c| c.wait())
+    }
+
+    /// `result`, unless the page check found damage: then that, which explains any error
+    /// met on the way and must stop any result from being shown.
+    pub(crate) fn after_check<T>(&self, result: Result<T>) -> Result<T> {
+        self.checked()?;
+        result
+    }
+
+    fn open_with(path: &Path, alongside: bool) -> Result<Store> {
         // Two processes opening a new database at the same moment (the tracker starting while
         // `mast status` reads) can meet in SQLite's lock upgrade of the first open (one
         // switching the file to WAL while the other migrates), where SQLite answers "busy"
@@ -57,7 +89,7 @@ impl Store {
         // before calling the database locked.
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         loop {
-            match Store::open_once(path) {
+            match Store::open_once(path, alongside) {
                 Err(Error::DatabaseLocked { .. }) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(25));
                 }
@@ -66,7 +98,7 @@ impl Store {
         }
     }
 
-    fn open_once(path: &Path) -> Result<Store> {
+    fn open_once(path: &Path, alongside: bool) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             crate::paths::create_private_dir(dir)?;
         }
@@ -74,7 +106,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, e))?;
         let identity = file_identity(path).map_err(|e| Error::io(path, e))?;
-        let mut store = Store::init(conn, path).map_err(|e| match e {
+        let mut store = Store::init(conn, path, alongside).map_err(|e| match e {
             Error::Sqlite(e) => map_err(path, e),
             other => other,
         })?;
@@ -94,31 +126,10 @@ impl Store {
 
     /// An in-memory store for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?, Path::new(":memory:"))
+        Store::init(Connection::open_in_memory()?, Path::new(":memory:"), false)
     }
 
-    /// Refuses a file whose header is sound but whose pages are damaged, before anything
-    /// is written to it. Nothing else notices such damage: a query over a broken page can
-    /// return fewer rows without any error, so a report would quietly lie and a write
-    /// would build on the damage. `quick_check` reads every page once (about 35 ms for a
-    /// year of heavy use) but skips the index-content cross-checks of `integrity_check`.
-    fn check_pages(conn: &Connection, path: &Path) -> Result<()> {
-        let mut problems: Vec<String> = Vec::new();
-        let mut st = conn.prepare("PRAGMA quick_check(3)")?;
-        let mut rows = st.query([])?;
-        while let Some(row) = rows.next()? {
-            problems.push(row.get(0)?);
-        }
-        if problems.len() == 1 && problems[0] == "ok" {
-            return Ok(());
-        }
-        Err(Error::CorruptDatabase {
-            path: path.to_owned(),
-            message: format!("SQLite's check found damaged pages: {}", problems.join("; ")),
-        })
-    }
-
-    fn init(mut conn: Connection, path: &Path) -> Result<Store> {
+    fn init(mut conn: Connection, path: &Path, alongside: bool) -> Result<Store> {
         // Readers (CLI, app) wait up to 5 s for the tracker's short write transactions
         // instead of failing at once.
         conn.busy_timeout(Duration::from_secs(5))?;
@@ -138,13 +149,21 @@ impl Store {
                 message: "it holds tables that Mast did not create".into(),
             });
         }
-        if path != Path::new(":memory:") {
-            Store::check_pages(&conn, path)?;
+        let on_disk = path != Path::new(":memory:");
+        // Checking alongside is only for a file that opening will not write to: one at the
+        // latest schema (no migration) and already in WAL mode (no header change, and the
+        // checker's reads never wait for a writer). Any other file is checked first.
+        let alongside = alongside && on_disk && version == migrate::latest() && {
+            let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+            mode.eq_ignore_ascii_case("wal")
+        };
+        if on_disk && !alongside {
+            page_check::check_now(&conn, path)?;
         }
         // WAL: the tracker writes while the app and CLI read, and a crash mid-write cannot
         // damage committed data.
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if path != Path::new(":memory:") && !mode.eq_ignore_ascii_case("wal") {
+        if on_disk && !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(%mode, "could not switch the database to WAL");
         }
         // NORMAL in WAL mode: a commit survives a crash of Mast (kill -9); only a power cut
@@ -160,7 +179,12 @@ impl Store {
         // of the file, shared and paged on demand, so it costs no private memory.
         conn.pragma_update(None, "mmap_size", 256i64 * 1024 * 1024)?;
         migrate::apply(&mut conn, version)?;
-        Ok(Store { conn, path: path.to_owned(), windows: HashMap::new(), identity: None })
+        let page_check = alongside.then(|| {
+            let check = page_check::PageCheck::start(path);
+            check.guard_commits(&conn);
+            check
+        });
+        Ok(Store { conn, path: path.to_owned(), windows: HashMap::new(), identity: None, page_check })
     }
 
     pub fn path(&self) -> &Path {

@@ -68,6 +68,16 @@ impl Store {
     /// they were before, so it is checkpointed into the file and truncated to nothing.
     #[tracing::instrument(skip_all, err)]
     pub fn sync_classification(&mut self, classifier: &Classifier) -> Result<usize> {
+        // A write refused because the page check alongside found damage (see
+        // `page_check.rs`) fails here; the damage is what to tell, not the refusal.
+        let synced = self.sync_classification_now(classifier);
+        if synced.is_err() {
+            self.checked()?;
+        }
+        synced
+    }
+
+    fn sync_classification_now(&mut self, classifier: &Classifier) -> Result<usize> {
         let fingerprint = classifier.fingerprint();
         if self.meta(META_KEY)?.as_deref() == Some(fingerprint.as_str()) {
             return Ok(0);

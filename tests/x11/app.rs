@@ -125,7 +125,7 @@ fn the_app_tracks_the_window_in_front_nudges_and_saves_on_quit() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert_eq!(nudge.summary, "Instagram: 10 of 10 min today", "{nudge:?}");
+    assert_eq!(nudge.summary, "Instagram: 10 min of 10 min today", "{nudge:?}");
     assert_eq!(nudge.body, "You have reached your daily limit of 10 min.");
 
     // A few more seconds in front, then SIGTERM: the app quits as from the tray, saving the

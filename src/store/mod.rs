@@ -336,11 +336,9 @@ mod tests {
     /// Regression: a database whose header was intact but whose pages were damaged opened
     /// as if sound; `mast log` then said "No spans recorded yet" and writing commands wrote
     /// into it.
-    #[test]
-    fn damaged_pages_behind_a_sound_header_are_refused_and_left_untouched() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("mast.db");
-        let mut store = Store::open(&path).unwrap();
+    /// A checkpointed store of 5,000 spans at `path`: enough pages to damage some.
+    pub(super) fn store_with_spans(path: &Path) {
+        let mut store = Store::open(path).unwrap();
         let spans: Vec<crate::model::Span> = (0..5_000)
             .map(|i| crate::model::Span {
                 start_ms: i * 10_000,
@@ -355,7 +353,13 @@ mod tests {
             .collect();
         store.write_spans(&spans).unwrap();
         store.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-        drop(store);
+    }
+
+    #[test]
+    fn damaged_pages_behind_a_sound_header_are_refused_and_left_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("mast.db");
+        store_with_spans(&path);
         damage_pages(&path);
         let before = std::fs::read(&path).unwrap();
         let err = Store::open(&path).unwrap_err();

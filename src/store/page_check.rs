@@ -136,31 +136,11 @@ fn run(path: &Path) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::damage_pages;
+    use super::super::tests::{damage_pages, store_with_spans};
     use super::super::Store;
     use crate::analysis::ReportParams;
     use crate::Error;
     use chrono::NaiveDate;
-    use std::path::Path;
-
-    /// A checkpointed store of 5,000 spans at `path`.
-    fn store_with_spans(path: &Path) {
-        let mut store = Store::open(path).unwrap();
-        let spans: Vec<crate::model::Span> = (0..5_000)
-            .map(|i| crate::model::Span {
-                start_ms: i * 10_000,
-                end_ms: i * 10_000 + 5_000,
-                utc_offset_min: 0,
-                window: crate::model::StoredWindow {
-                    app: format!("app{}", i % 50),
-                    title: Some(format!("title {i}")),
-                    ..Default::default()
-                },
-            })
-            .collect();
-        store.write_spans(&spans).unwrap();
-        store.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-    }
 
     fn params() -> ReportParams {
         let day = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();

@@ -537,6 +537,22 @@ fn an_x11_session_tracks_with_x11_and_says_so() {
     assert!(t.log().contains("watching the desktop with X11"), "the start line names the sensor:\n{}", t.log());
 }
 
+/// `mast track` in a Wayland session of a compositor Mast has no channel for ("weston"),
+/// with XWayland's `DISPLAY` at hand; logging to `log`.
+fn track_on_wayland_without_a_channel(d: &Desktop, s: &Sandbox, log: &std::path::Path) -> Child {
+    s.command()
+        .arg("track")
+        .env("DISPLAY", &d.display)
+        .env("XDG_SESSION_TYPE", "wayland")
+        .env("WAYLAND_DISPLAY", "mast-test-no-such-compositor")
+        .env("XDG_CURRENT_DESKTOP", "weston")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(File::create(log).unwrap())
+        .spawn()
+        .unwrap()
+}
+
 /// A Wayland session whose compositor offers no channel Mast knows: XWayland's DISPLAY is
 /// right there, but Mast records nothing rather than XWayland's partial view, and says what
 /// to do; `sensor = "x11"` is the user's explicit way to take XWayland's windows anyway.
@@ -547,18 +563,7 @@ fn a_wayland_session_never_falls_back_to_x11_silently() {
     d.activate(a.window);
     let s = Sandbox::new();
     let log = s.dir.path().join("wayland.log");
-    let mut child = s
-        .command()
-        .arg("track")
-        .env("DISPLAY", &d.display)
-        .env("XDG_SESSION_TYPE", "wayland")
-        .env("WAYLAND_DISPLAY", "mast-test-no-such-compositor")
-        .env("XDG_CURRENT_DESKTOP", "weston")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = track_on_wayland_without_a_channel(&d, &s, &log);
     let st = sensor_state(&s, &log);
     assert_eq!(st["tracking"], true, "{st}");
     assert_eq!(st["recording"], false, "{st}");
@@ -575,17 +580,7 @@ fn a_wayland_session_never_falls_back_to_x11_silently() {
 
     // Asked for explicitly, X11 it is.
     s.write_config("config.toml", "sensor = \"x11\"\n");
-    let mut child = s
-        .command()
-        .arg("track")
-        .env("DISPLAY", &d.display)
-        .env("XDG_SESSION_TYPE", "wayland")
-        .env("WAYLAND_DISPLAY", "mast-test-no-such-compositor")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = track_on_wayland_without_a_channel(&d, &s, &log);
     let st = sensor_state(&s, &log);
     assert_eq!(st["sensor"]["sensor"]["kind"], "x11", "{st}");
     assert_eq!(st["sensor"]["reason"], "sensor = \"x11\" in config.toml", "{st}");

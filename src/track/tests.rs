@@ -199,8 +199,8 @@ fn writes_seen(store: &mut Store, tracker: &mut Tracker, steps: Vec<Option<Obser
     writes.0
 }
 
-/// The app's Today refreshes when the tracker says it wrote (issue 15: Today never
-/// refreshed): a switch of window and the open span's regular flush are each told, a desktop
+/// Regression: the app's Today never refreshed. It now refreshes when the tracker says it
+/// wrote: a switch of window and the open span's regular flush are each told, a desktop
 /// with nothing in front is not.
 #[test]
 fn an_observer_is_told_of_each_commit_of_spans_and_of_nothing_else() {

@@ -187,8 +187,7 @@ fn gnome_without_the_extension_needs_setup_and_mutter_counts_idle() {
     assert!(before_key >= 1400, "no input yet: {before_key} ms");
     call("NotifyKeyboardKeycode", &(30u32, true));
     call("NotifyKeyboardKeycode", &(30u32, false));
-    let after_key = polled.idle_ms().unwrap();
-    assert!(after_key < 1000, "a key press resets idle: {after_key} ms");
+    wait_for("a key press to reset idle", SOON, || (polled.idle_ms().unwrap() < 1000).then_some(()));
     wait_for("the user-active watch", SOON, || (watched.idle_ms().unwrap() == 0).then_some(()));
     assert!(wakes.load(Ordering::SeqCst) >= 1, "coming back wakes the tracker");
 
@@ -199,9 +198,10 @@ fn gnome_without_the_extension_needs_setup_and_mutter_counts_idle() {
     assert!(w >= 1000 && w.abs_diff(p) < 200, "watched {w} ms, asked {p} ms");
     assert!(wakes.load(Ordering::SeqCst) > before);
 
+    // Mutter applies remote input on its own loop: the reset shows within moments, not
+    // necessarily at the very next call.
     call("NotifyPointerMotionRelative", &(5.0f64, 5.0f64));
-    let after_motion = polled.idle_ms().unwrap();
-    assert!(after_motion < 1000, "a pointer motion resets idle: {after_motion} ms");
+    wait_for("a pointer motion to reset idle", SOON, || (polled.idle_ms().unwrap() < 1000).then_some(()));
     wait_for("the user-active watch again", SOON, || (watched.idle_ms().unwrap() == 0).then_some(()));
     call("Stop", &());
 }
